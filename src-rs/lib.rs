@@ -1,0 +1,20 @@
+//! dirsize: the size of a directory tree, walked in parallel.
+//!
+//! The walker (`walk`, `sys`, `options`, `totals`, `links`, `report`, `path`, `pool`) is
+//! plain Rust with no Node types; `binding` is the thin napi layer over it.
+
+pub mod links;
+pub mod options;
+pub mod path;
+pub mod pool;
+pub mod report;
+pub mod sys;
+pub mod totals;
+pub mod walk;
+
+pub use options::{Filter, JsRegex, OptionError, ScanOptions};
+pub use totals::Totals;
+pub use walk::{scan, RootResult, ScanError, ScanFailure, ScanResult, ScanState};
+
+#[cfg(test)]
+mod walk_tests;

@@ -1,0 +1,88 @@
+//! Paths as a chain of names, one link per directory: the walker never needs a full path to
+//! do its work (it goes by file descriptor), only to report one, so it builds it on demand.
+
+use std::ffi::CString;
+use std::sync::Arc;
+
+pub struct PathNode {
+    parent: Option<Arc<PathNode>>,
+    /// The root as given, or one directory name.
+    pub name: CString,
+    /// 0 for the root.
+    pub depth: u32,
+}
+
+impl PathNode {
+    pub fn root(path: CString) -> Arc<PathNode> {
+        Arc::new(PathNode { parent: None, name: path, depth: 0 })
+    }
+
+    pub fn child(self: &Arc<PathNode>, name: CString) -> Arc<PathNode> {
+        Arc::new(PathNode { parent: Some(self.clone()), name, depth: self.depth + 1 })
+    }
+
+    /// The full path: the root as given, then each name, `/`-separated.
+    pub fn path(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(64);
+        self.write(&mut out, true);
+        out
+    }
+
+    /// The path below the root (empty for the root itself).
+    pub fn relative(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(64);
+        self.write(&mut out, false);
+        out
+    }
+
+    /// The full path of an entry inside this directory.
+    pub fn join(&self, name: &[u8]) -> Vec<u8> {
+        let mut out = self.path();
+        push_name(&mut out, name);
+        out
+    }
+
+    fn write(&self, out: &mut Vec<u8>, with_root: bool) {
+        // Iterative: chains can be thousands of links deep.
+        let mut chain = Vec::with_capacity(self.depth as usize + 1);
+        let mut at = Some(self);
+        while let Some(n) = at {
+            chain.push(n);
+            at = n.parent.as_deref();
+        }
+        for (i, n) in chain.iter().rev().enumerate() {
+            if i == 0 {
+                if with_root {
+                    out.extend_from_slice(n.name.as_bytes());
+                }
+            } else {
+                push_name(out, n.name.as_bytes());
+            }
+        }
+    }
+}
+
+/// Appends `/name`, without doubling a slash the root already ends with.
+pub fn push_name(out: &mut Vec<u8>, name: &[u8]) {
+    if !out.is_empty() && out.last() != Some(&b'/') {
+        out.push(b'/');
+    }
+    out.extend_from_slice(name);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builds_full_and_relative_paths() {
+        let root = PathNode::root(CString::new("/tmp/x/").unwrap());
+        let a = root.child(CString::new("a").unwrap());
+        let b = a.child(CString::new("b").unwrap());
+        assert_eq!(b.path(), b"/tmp/x/a/b");
+        assert_eq!(b.relative(), b"a/b");
+        assert_eq!(b.join(b"f"), b"/tmp/x/a/b/f");
+        assert_eq!(root.relative(), b"");
+        assert_eq!(b.depth, 2);
+    }
+}

@@ -1,0 +1,200 @@
+//! The optional extras of a scan: the per-directory breakdown (`depth`, like `du -d N`) and
+//! the N largest files (`top`). Both are bounded: the tree holds only directories down to
+//! the requested depth, the top list only N entries.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::sync::{Arc, Mutex};
+
+use crate::totals::Totals;
+
+/// One directory of the breakdown. Entries deeper than the requested depth add into their
+/// nearest ancestor that is listed; `finish` then folds each node into its parent, so every
+/// listed directory holds its whole subtree, as du prints it.
+pub struct TreeNode {
+    parent: Option<Arc<TreeNode>>,
+    path: Vec<u8>,
+    depth: u32,
+    bytes: AtomicU64,
+    disk_bytes: AtomicU64,
+    files: AtomicU64,
+}
+
+impl TreeNode {
+    pub fn add(&self, t: &Totals) {
+        self.bytes.fetch_add(t.bytes, Relaxed);
+        self.disk_bytes.fetch_add(t.disk_bytes, Relaxed);
+        self.files.fetch_add(t.files, Relaxed);
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TreeEntry {
+    pub path: Vec<u8>,
+    pub bytes: u64,
+    pub disk_bytes: u64,
+    pub files: u64,
+    pub depth: u32,
+}
+
+pub struct Tree {
+    pub max_depth: u32,
+    nodes: Mutex<Vec<Arc<TreeNode>>>,
+}
+
+impl Tree {
+    pub fn new(max_depth: u32) -> Tree {
+        Tree { max_depth, nodes: Mutex::new(Vec::new()) }
+    }
+
+    /// The bucket for a directory at `depth`: a new listed node if it is shallow enough,
+    /// else its parent's bucket.
+    pub fn bucket(
+        &self,
+        parent: Option<&Arc<TreeNode>>,
+        depth: u32,
+        path: impl FnOnce() -> Vec<u8>,
+    ) -> Option<Arc<TreeNode>> {
+        if depth > self.max_depth {
+            return parent.cloned();
+        }
+        let node = Arc::new(TreeNode {
+            parent: parent.cloned(),
+            path: path(),
+            depth,
+            bytes: AtomicU64::new(0),
+            disk_bytes: AtomicU64::new(0),
+            files: AtomicU64::new(0),
+        });
+        self.nodes.lock().unwrap_or_else(|p| p.into_inner()).push(node.clone());
+        Some(node)
+    }
+
+    /// Subtree totals, children before their parent (du's post-order), siblings by name.
+    pub fn finish(self) -> Vec<TreeEntry> {
+        let mut nodes = self.nodes.into_inner().unwrap_or_else(|p| p.into_inner());
+        // Deepest first, so a node is complete before it is folded into its parent.
+        nodes.sort_by_key(|n| Reverse(n.depth));
+        for n in &nodes {
+            if let Some(p) = &n.parent {
+                p.bytes.fetch_add(n.bytes.load(Relaxed), Relaxed);
+                p.disk_bytes.fetch_add(n.disk_bytes.load(Relaxed), Relaxed);
+                p.files.fetch_add(n.files.load(Relaxed), Relaxed);
+            }
+        }
+        let mut out: Vec<TreeEntry> = nodes
+            .iter()
+            .map(|n| TreeEntry {
+                path: n.path.clone(),
+                bytes: n.bytes.load(Relaxed),
+                disk_bytes: n.disk_bytes.load(Relaxed),
+                files: n.files.load(Relaxed),
+                depth: n.depth,
+            })
+            .collect();
+        out.sort_by(|a, b| post_order(&a.path, &b.path));
+        out
+    }
+}
+
+/// Orders paths component by component, a directory after everything inside it.
+fn post_order(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
+    let mut ai = a.split(|&c| c == b'/');
+    let mut bi = b.split(|&c| c == b'/');
+    loop {
+        match (ai.next(), bi.next()) {
+            (Some(x), Some(y)) if x == y => continue,
+            (Some(x), Some(y)) => return x.cmp(y),
+            (None, None) => return std::cmp::Ordering::Equal,
+            // The shorter path is the ancestor: it goes last.
+            (None, Some(_)) => return std::cmp::Ordering::Greater,
+            (Some(_), None) => return std::cmp::Ordering::Less,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct LargeFile {
+    pub bytes: u64,
+    pub disk_bytes: u64,
+    pub path: Vec<u8>,
+}
+
+/// The N largest files by apparent size. Workers check a relaxed threshold first, so the
+/// lock is taken only by files that may enter the list.
+pub struct Top {
+    n: usize,
+    threshold: AtomicU64,
+    heap: Mutex<BinaryHeap<Reverse<LargeFile>>>,
+}
+
+impl Top {
+    pub fn new(n: usize) -> Top {
+        Top { n, threshold: AtomicU64::new(0), heap: Mutex::new(BinaryHeap::with_capacity(n + 1)) }
+    }
+
+    pub fn offer(&self, bytes: u64, disk_bytes: u64, path: impl FnOnce() -> Vec<u8>) {
+        if self.n == 0 || bytes < self.threshold.load(Relaxed) {
+            return;
+        }
+        let file = LargeFile { bytes, disk_bytes, path: path() };
+        let mut heap = self.heap.lock().unwrap_or_else(|p| p.into_inner());
+        heap.push(Reverse(file));
+        if heap.len() > self.n {
+            heap.pop();
+        }
+        if heap.len() == self.n {
+            if let Some(Reverse(min)) = heap.peek() {
+                self.threshold.store(min.bytes, Relaxed);
+            }
+        }
+    }
+
+    /// Largest first.
+    pub fn finish(self) -> Vec<LargeFile> {
+        let heap = self.heap.into_inner().unwrap_or_else(|p| p.into_inner());
+        let mut v: Vec<LargeFile> = heap.into_iter().map(|Reverse(f)| f).collect();
+        v.sort_by(|a, b| b.cmp(a));
+        v
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn post_order_puts_children_first() {
+        let mut v = vec![b"r".to_vec(), b"r/b".to_vec(), b"r/a/x".to_vec(), b"r/a".to_vec()];
+        v.sort_by(|a, b| post_order(a, b));
+        assert_eq!(v, vec![b"r/a/x".to_vec(), b"r/a".to_vec(), b"r/b".to_vec(), b"r".to_vec()]);
+    }
+
+    #[test]
+    fn top_keeps_the_largest() {
+        let t = Top::new(2);
+        for (i, s) in [5u64, 1, 9, 3, 7].iter().enumerate() {
+            t.offer(*s, 0, || format!("f{i}").into_bytes());
+        }
+        let v = t.finish();
+        assert_eq!(v.iter().map(|f| f.bytes).collect::<Vec<_>>(), vec![9, 7]);
+    }
+
+    #[test]
+    fn tree_folds_subtrees() {
+        let tree = Tree::new(1);
+        let root = tree.bucket(None, 0, || b"r".to_vec());
+        let a = tree.bucket(root.as_ref(), 1, || b"r/a".to_vec());
+        let deep = tree.bucket(a.as_ref(), 2, || unreachable!());
+        assert!(Arc::ptr_eq(deep.as_ref().unwrap(), a.as_ref().unwrap()));
+        let t = Totals { bytes: 10, disk_bytes: 4096, files: 1, ..Default::default() };
+        root.unwrap().add(&t);
+        deep.unwrap().add(&t);
+        let out = tree.finish();
+        assert_eq!(out[0].path, b"r/a");
+        assert_eq!(out[0].bytes, 10);
+        assert_eq!(out[1].bytes, 20);
+        assert_eq!(out[1].files, 2);
+    }
+}

@@ -1,0 +1,522 @@
+//! The walker: one task per directory on rayon's work-stealing pool, large directories split
+//! into chunks of names, every entry reached through its directory's file descriptor.
+//!
+//! A directory task opens its directory relative to its parent's fd, stats it through the
+//! fd it just opened (so what is counted is what is read), lists it with getdents64, starts
+//! a task for each subdirectory as soon as it is listed, and stats the other entries in
+//! chunks relative to its own fd. The parent's fd is shared (Arc) by the tasks that still
+//! need it and closes when the last of them has opened its own, so a chain thousands of
+//! directories deep holds a handful of fds, and no path is ever resolved from the root.
+
+use std::cell::RefCell;
+use std::ffi::{CStr, CString};
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
+use std::sync::{Arc, Mutex};
+
+use crate::links::LinkSet;
+use crate::options::{Filter, ScanOptions};
+use crate::path::{push_name, PathNode};
+use crate::report::{LargeFile, Top, Tree, TreeEntry, TreeNode};
+use crate::sys::{self, DirReader, Hint, Kind, Meta, OsError};
+use crate::totals::{Slots, Totals};
+
+/// Names per stat task: enough work (~0.5 ms) to dwarf the cost of a task, small enough
+/// that one huge directory spreads across every core.
+const CHUNK: usize = 256;
+
+/// Errors kept per root; past that only `error_count` grows (memory stays bounded even
+/// when a scan of / as an unprivileged user hits millions of them).
+pub const MAX_ERRORS: usize = 10_000;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScanError {
+    pub path: Vec<u8>,
+    pub errno: i32,
+    pub message: String,
+}
+
+impl ScanError {
+    fn new(path: Vec<u8>, e: OsError) -> ScanError {
+        ScanError { path, errno: e.0, message: e.message() }
+    }
+}
+
+#[derive(Debug)]
+pub enum ScanFailure {
+    Aborted,
+    /// `strict`: the first error.
+    Strict(ScanError),
+}
+
+/// Shared between the walk and whoever watches it: cancellation and live counters.
+pub struct ScanState {
+    cancel: AtomicBool,
+    slots: Slots,
+    errors: AtomicU64,
+    strict_error: Mutex<Option<ScanError>>,
+}
+
+impl ScanState {
+    pub fn new(threads: usize) -> ScanState {
+        ScanState {
+            cancel: AtomicBool::new(false),
+            slots: Slots::new(threads + 1),
+            errors: AtomicU64::new(0),
+            strict_error: Mutex::new(None),
+        }
+    }
+
+    /// Ask the workers to stop; they check between entries.
+    pub fn cancel(&self) {
+        self.cancel.store(true, Relaxed);
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        self.cancel.load(Relaxed)
+    }
+
+    /// Totals so far, across every root of the scan; each counter only grows.
+    pub fn progress(&self) -> (Totals, u64) {
+        (self.slots.sum(), self.errors.load(Relaxed))
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct RootResult {
+    pub path: Vec<u8>,
+    pub totals: Totals,
+    pub errors: Vec<ScanError>,
+    pub error_count: u64,
+    /// The root itself could not be read (it does not exist, say).
+    pub root_error: Option<ScanError>,
+    pub tree: Option<Vec<TreeEntry>>,
+    pub largest: Option<Vec<LargeFile>>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ScanResult {
+    pub roots: Vec<RootResult>,
+    pub totals: Totals,
+    pub error_count: u64,
+}
+
+/// Scans `roots` one after the other (each one in parallel), sharing the hard-link set so a
+/// file linked from two roots counts once, in the first.
+pub fn scan(
+    roots: &[CString],
+    opts: &ScanOptions,
+    filter: &Filter,
+    state: &ScanState,
+) -> Result<ScanResult, ScanFailure> {
+    let threads = opts.threads.unwrap_or_else(crate::pool::default_threads).max(1);
+    let pool = (threads > 1).then(|| crate::pool::get(threads));
+    let links = LinkSet::default();
+    let mut result = ScanResult::default();
+    for root in roots {
+        let before = state.slots.sum();
+        let walk = Walk {
+            opts,
+            filter,
+            state,
+            links: &links,
+            root_dev: std::sync::atomic::AtomicU64::new(0),
+            errors: Mutex::new(Vec::new()),
+            error_count: AtomicU64::new(0),
+            tree: opts.depth.map(Tree::new),
+            top: (opts.top > 0).then(|| Top::new(opts.top)),
+            root_error: Mutex::new(None),
+        };
+        let node = PathNode::root(root.clone());
+        match &pool {
+            Some(pool) => pool.scope(|s| walk.root(node, s)),
+            None => {
+                let serial = Serial::default();
+                walk.root(node, &serial);
+                serial.drain(&walk);
+            }
+        }
+        if let Some(e) = state.strict_error.lock().unwrap_or_else(|p| p.into_inner()).take() {
+            return Err(ScanFailure::Strict(e));
+        }
+        if state.is_cancelled() {
+            return Err(ScanFailure::Aborted);
+        }
+        let mut totals = state.slots.sum();
+        totals = diff(&totals, &before);
+        let r = RootResult {
+            path: root.as_bytes().to_vec(),
+            totals,
+            errors: walk.errors.into_inner().unwrap_or_else(|p| p.into_inner()),
+            error_count: walk.error_count.load(Relaxed),
+            root_error: walk.root_error.into_inner().unwrap_or_else(|p| p.into_inner()),
+            tree: walk.tree.map(Tree::finish),
+            largest: walk.top.map(Top::finish),
+        };
+        result.totals.add(&r.totals);
+        result.error_count += r.error_count;
+        result.roots.push(r);
+    }
+    Ok(result)
+}
+
+fn diff(a: &Totals, b: &Totals) -> Totals {
+    Totals {
+        bytes: a.bytes - b.bytes,
+        disk_bytes: a.disk_bytes - b.disk_bytes,
+        files: a.files - b.files,
+        dirs: a.dirs - b.dirs,
+        symlinks: a.symlinks - b.symlinks,
+        others: a.others - b.others,
+    }
+}
+
+/// How tasks get run: rayon's scope (parallel) or a plain stack on this thread (serial).
+/// The walker is the same code either way.
+trait Sched<'w> {
+    fn spawn(&self, walk: &'w Walk<'w>, job: Job);
+    /// The calling thread's counter slot.
+    fn slot(&self) -> usize;
+}
+
+impl<'w> Sched<'w> for rayon::Scope<'w> {
+    fn spawn(&self, walk: &'w Walk<'w>, job: Job) {
+        rayon::Scope::spawn(self, move |s| walk.run(job, s))
+    }
+    fn slot(&self) -> usize {
+        rayon::current_thread_index().map_or(0, |i| i + 1)
+    }
+}
+
+#[derive(Default)]
+struct Serial {
+    stack: RefCell<Vec<Job>>,
+}
+
+impl Serial {
+    fn drain<'w>(&self, walk: &'w Walk<'w>) {
+        loop {
+            let job = self.stack.borrow_mut().pop();
+            match job {
+                Some(job) => walk.run(job, self),
+                None => break,
+            }
+        }
+    }
+}
+
+impl<'w> Sched<'w> for Serial {
+    fn spawn(&self, _walk: &'w Walk<'w>, job: Job) {
+        self.stack.borrow_mut().push(job);
+    }
+    fn slot(&self) -> usize {
+        0
+    }
+}
+
+enum Job {
+    Dir(DirJob),
+    Chunk(ChunkJob),
+}
+
+struct DirJob {
+    /// The parent's fd (None: the root, opened relative to the working directory).
+    parent: Option<Arc<OwnedFd>>,
+    node: Arc<PathNode>,
+    /// Set when the parent already stat'ed and admitted this directory (it is counted
+    /// here, in its own breakdown bucket).
+    known: Option<Meta>,
+    /// The breakdown node of the parent directory.
+    bucket: Option<Arc<TreeNode>>,
+}
+
+struct ChunkJob {
+    dir: Arc<OwnedFd>,
+    node: Arc<PathNode>,
+    bucket: Option<Arc<TreeNode>>,
+    /// NUL-terminated names, back to back: one allocation per chunk, not per entry.
+    names: Vec<u8>,
+}
+
+struct Walk<'w> {
+    opts: &'w ScanOptions,
+    filter: &'w Filter,
+    state: &'w ScanState,
+    links: &'w LinkSet,
+    root_dev: AtomicU64,
+    errors: Mutex<Vec<ScanError>>,
+    error_count: AtomicU64,
+    tree: Option<Tree>,
+    top: Option<Top>,
+    root_error: Mutex<Option<ScanError>>,
+}
+
+thread_local! {
+    static READER: RefCell<DirReader> = RefCell::new(DirReader::new());
+}
+
+/// Counts gathered by one task, added to the shared counters once at its end.
+struct Batch<'a> {
+    totals: Totals,
+    bucket: Option<&'a Arc<TreeNode>>,
+}
+
+impl<'w> Walk<'w> {
+    fn stopped(&self) -> bool {
+        self.state.is_cancelled()
+    }
+
+    fn run<S: Sched<'w>>(&'w self, job: Job, s: &S) {
+        if self.stopped() {
+            return;
+        }
+        match job {
+            Job::Dir(d) => self.dir(d, s),
+            Job::Chunk(c) => self.chunk(c, s),
+        }
+    }
+
+    fn error(&self, path: Vec<u8>, e: OsError) {
+        let err = ScanError::new(path, e);
+        self.error_count.fetch_add(1, Relaxed);
+        self.state.errors.fetch_add(1, Relaxed);
+        if self.opts.strict {
+            let mut first = self.state.strict_error.lock().unwrap_or_else(|p| p.into_inner());
+            if first.is_none() {
+                *first = Some(err);
+            }
+            self.state.cancel();
+            return;
+        }
+        let mut errors = self.errors.lock().unwrap_or_else(|p| p.into_inner());
+        if errors.len() < MAX_ERRORS {
+            errors.push(err);
+        }
+    }
+
+    /// Whether an entry counts: on the root's file system (if asked), and not already
+    /// counted through another hard link (or, when following symlinks, another path: du -L
+    /// counts every inode once, which is also what stops symlink loops).
+    fn admit(&self, m: &Meta, is_root: bool) -> bool {
+        if self.opts.one_file_system && !is_root && m.dev != self.root_dev.load(Relaxed) {
+            return false;
+        }
+        let once = if self.opts.follow_symlinks {
+            m.kind == Kind::Dir || !self.opts.count_links
+        } else {
+            m.kind != Kind::Dir && m.nlink > 1 && !self.opts.count_links
+        };
+        !once || self.links.first_visit(m.dev, m.ino)
+    }
+
+    fn count(&self, batch: &mut Batch<'_>, m: &Meta, path: impl FnOnce() -> Vec<u8>) {
+        batch.totals.add_entry(m);
+        if m.kind == Kind::File {
+            if let Some(top) = &self.top {
+                top.offer(m.size, m.disk_bytes(), path);
+            }
+        }
+    }
+
+    fn flush<S: Sched<'w>>(&self, batch: &Batch<'_>, s: &S) {
+        self.state.slots.flush(s.slot(), &batch.totals);
+        if let Some(b) = batch.bucket {
+            b.add(&batch.totals);
+        }
+    }
+
+    fn root<S: Sched<'w>>(&'w self, node: Arc<PathNode>, s: &S) {
+        let path = node.name.as_bytes();
+        if self.filter.needs_full() && self.filter.excludes(b"", b"", path) {
+            return;
+        }
+        let meta = match sys::stat_at(sys::cwd(), &node.name, self.opts.follow_symlinks) {
+            Ok(m) => m,
+            Err(e) => {
+                let err = ScanError::new(path.to_vec(), e);
+                *self.root_error.lock().unwrap_or_else(|p| p.into_inner()) = Some(err);
+                self.error(path.to_vec(), e);
+                return;
+            }
+        };
+        self.root_dev.store(meta.dev, Relaxed);
+        if !self.admit(&meta, true) {
+            return;
+        }
+        if meta.kind == Kind::Dir {
+            self.dir(DirJob { parent: None, node, known: Some(meta), bucket: None }, s);
+        } else {
+            let mut batch = Batch { totals: Totals::default(), bucket: None };
+            self.count(&mut batch, &meta, || path.to_vec());
+            self.flush(&batch, s);
+        }
+    }
+
+    fn dir<S: Sched<'w>>(&'w self, job: DirJob, s: &S) {
+        let bucket = match &self.tree {
+            Some(tree) => tree.bucket(job.bucket.as_ref(), job.node.depth, || job.node.path()),
+            None => None,
+        };
+        let mut batch = Batch { totals: Totals::default(), bucket: bucket.as_ref() };
+        let follow = self.opts.follow_symlinks;
+        let parent_fd: BorrowedFd<'_> = match &job.parent {
+            Some(fd) => fd.as_fd(),
+            None => sys::cwd(),
+        };
+        let name: &CStr = &job.node.name;
+        let fd = match sys::open_dir_at(parent_fd, name, follow) {
+            Ok(fd) => fd,
+            Err(open_err) => {
+                // Count what the parent can see of it, then report why it was not read.
+                let m = match job.known {
+                    Some(m) => m,
+                    None => match sys::stat_at(parent_fd, name, follow) {
+                        Ok(m) if self.admit(&m, false) => m,
+                        Ok(_) => return,
+                        Err(e) => return self.error(job.node.path(), e),
+                    },
+                };
+                self.count(&mut batch, &m, || job.node.path());
+                self.flush(&batch, s);
+                // Replaced by a non-directory since it was listed: counted as what it is now.
+                if m.kind == Kind::Dir {
+                    self.error(job.node.path(), open_err);
+                }
+                return;
+            }
+        };
+        drop(job.parent);
+        let m = match job.known {
+            Some(m) => m,
+            None => match sys::stat_fd(fd.as_fd()) {
+                Ok(m) if self.admit(&m, false) => m,
+                Ok(_) => return,
+                Err(e) => return self.error(job.node.path(), e),
+            },
+        };
+        self.count(&mut batch, &m, || job.node.path());
+        let fd = Arc::new(fd);
+        self.list(&fd, &job.node, &mut batch, s);
+        self.flush(&batch, s);
+    }
+
+    /// Lists a directory: subdirectories become tasks at once, other names are stat'ed in
+    /// chunks (spawned while listing goes on; the last one runs here).
+    fn list<S: Sched<'w>>(
+        &'w self,
+        fd: &Arc<OwnedFd>,
+        node: &Arc<PathNode>,
+        batch: &mut Batch<'_>,
+        s: &S,
+    ) {
+        let filter = self.filter;
+        let mut rel_buf = Vec::new();
+        let mut full_buf = Vec::new();
+        let (dir_rel, dir_full) = (
+            if filter.needs_relative() { node.relative() } else { Vec::new() },
+            if filter.needs_full() { node.path() } else { Vec::new() },
+        );
+        let mut names = Vec::new();
+        let mut pending = 0usize;
+        let bucket = batch.bucket.cloned();
+        let listed = READER.with(|reader| {
+            let mut reader = reader.borrow_mut();
+            reader.for_each(fd.as_fd(), |name, hint| {
+                if self.stopped() {
+                    return false;
+                }
+                if !filter.is_empty() {
+                    let n = name.to_bytes();
+                    if filter.needs_relative() {
+                        rel_buf.clear();
+                        rel_buf.extend_from_slice(&dir_rel);
+                        push_name(&mut rel_buf, n);
+                    }
+                    if filter.needs_full() {
+                        full_buf.clear();
+                        full_buf.extend_from_slice(&dir_full);
+                        push_name(&mut full_buf, n);
+                    }
+                    if filter.excludes(n, &rel_buf, &full_buf) {
+                        return true;
+                    }
+                }
+                if hint == Hint::Dir {
+                    let job = DirJob {
+                        parent: Some(fd.clone()),
+                        node: node.child(name.to_owned()),
+                        known: None,
+                        bucket: bucket.clone(),
+                    };
+                    s.spawn(self, Job::Dir(job));
+                } else {
+                    names.extend_from_slice(name.to_bytes_with_nul());
+                    pending += 1;
+                    if pending == CHUNK {
+                        let job = ChunkJob {
+                            dir: fd.clone(),
+                            node: node.clone(),
+                            bucket: bucket.clone(),
+                            names: std::mem::take(&mut names),
+                        };
+                        s.spawn(self, Job::Chunk(job));
+                        pending = 0;
+                    }
+                }
+                true
+            })
+        });
+        if let Err(e) = listed {
+            self.error(node.path(), e);
+        }
+        if !names.is_empty() {
+            self.stat_names(fd, node, &names, batch, s);
+        }
+    }
+
+    fn chunk<S: Sched<'w>>(&'w self, job: ChunkJob, s: &S) {
+        let mut batch = Batch { totals: Totals::default(), bucket: job.bucket.as_ref() };
+        self.stat_names(&job.dir, &job.node, &job.names, &mut batch, s);
+        self.flush(&batch, s);
+    }
+
+    fn stat_names<S: Sched<'w>>(
+        &'w self,
+        dir: &Arc<OwnedFd>,
+        node: &Arc<PathNode>,
+        names: &[u8],
+        batch: &mut Batch<'_>,
+        s: &S,
+    ) {
+        let follow = self.opts.follow_symlinks;
+        for raw in names.split_inclusive(|&b| b == 0) {
+            if self.stopped() {
+                return;
+            }
+            // Each piece ends with its NUL, by construction.
+            let name = CStr::from_bytes_with_nul(raw).expect("names are NUL-terminated");
+            let m = match sys::stat_at(dir.as_fd(), name, follow) {
+                Ok(m) => m,
+                Err(e) => {
+                    self.error(node.join(name.to_bytes()), e);
+                    continue;
+                }
+            };
+            if !self.admit(&m, false) {
+                continue;
+            }
+            if m.kind == Kind::Dir {
+                // d_type did not say, or a followed symlink: a task walks it and counts it.
+                let job = DirJob {
+                    parent: Some(dir.clone()),
+                    node: node.child(name.to_owned()),
+                    known: Some(m),
+                    bucket: batch.bucket.cloned(),
+                };
+                s.spawn(self, Job::Dir(job));
+            } else {
+                self.count(batch, &m, || node.join(name.to_bytes()));
+            }
+        }
+    }
+}
