@@ -51,7 +51,7 @@ pub enum ScanFailure {
 
 /// Shared between the walk and whoever watches it: cancellation and live counters.
 pub struct ScanState {
-    cancel: AtomicBool,
+    cancel: Arc<AtomicBool>,
     slots: Slots,
     errors: AtomicU64,
     strict_error: Mutex<Option<ScanError>>,
@@ -59,8 +59,13 @@ pub struct ScanState {
 
 impl ScanState {
     pub fn new(threads: usize) -> ScanState {
+        ScanState::with_cancel(threads, Arc::default())
+    }
+
+    /// `cancel` may be set from anywhere (an AbortSignal's handler) to stop the scan.
+    pub fn with_cancel(threads: usize, cancel: Arc<AtomicBool>) -> ScanState {
         ScanState {
-            cancel: AtomicBool::new(false),
+            cancel,
             slots: Slots::new(threads + 1),
             errors: AtomicU64::new(0),
             strict_error: Mutex::new(None),

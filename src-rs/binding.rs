@@ -1,0 +1,327 @@
+//! The napi layer: converts plain JS values to the walker's types and back, runs the scan off
+//! the JS thread, and forwards progress. Everything friendly (validation, error objects,
+//! numbers or bigints) lives in TypeScript.
+
+use std::ffi::CString;
+use std::sync::atomic::AtomicBool;
+use std::sync::{mpsc, Arc};
+use std::time::Duration;
+
+use napi::bindgen_prelude::*;
+use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
+use napi_derive::napi;
+
+use crate::options::{Filter, JsRegex, ScanOptions};
+use crate::report::{LargeFile, TreeEntry};
+use crate::walk::{self, RootResult, ScanError, ScanFailure, ScanResult, ScanState};
+use crate::Totals;
+
+#[napi(object)]
+pub struct NativeOptions {
+    pub threads: Option<u32>,
+    pub count_links: Option<bool>,
+    pub follow_symlinks: Option<bool>,
+    pub one_file_system: Option<bool>,
+    pub exclude: Option<Vec<String>>,
+    pub ignore_source: Option<String>,
+    pub ignore_flags: Option<String>,
+    pub depth: Option<u32>,
+    pub top: Option<u32>,
+    pub strict: Option<bool>,
+    pub progress_interval_ms: Option<u32>,
+}
+
+#[napi(object, object_from_js = false)]
+pub struct NativeTotals {
+    pub bytes: u64,
+    pub disk_bytes: u64,
+    pub files: u64,
+    pub dirs: u64,
+    pub symlinks: u64,
+    pub others: u64,
+}
+
+/// A path is the bytes the OS gave; `path` is their UTF-8 reading (lossy), and `raw` carries
+/// the exact bytes only when that reading was lossy.
+#[napi(object, object_from_js = false)]
+pub struct NativeError {
+    pub path: String,
+    pub raw: Option<Buffer>,
+    pub errno: i32,
+    pub message: String,
+}
+
+#[napi(object, object_from_js = false)]
+pub struct NativeTreeEntry {
+    pub path: String,
+    pub raw: Option<Buffer>,
+    pub bytes: u64,
+    pub disk_bytes: u64,
+    pub files: u64,
+    pub depth: u32,
+}
+
+#[napi(object, object_from_js = false)]
+pub struct NativeLargeFile {
+    pub path: String,
+    pub raw: Option<Buffer>,
+    pub bytes: u64,
+    pub disk_bytes: u64,
+}
+
+#[napi(object, object_from_js = false)]
+pub struct NativeRoot {
+    pub path: String,
+    pub raw: Option<Buffer>,
+    pub totals: NativeTotals,
+    pub errors: Vec<NativeError>,
+    pub error_count: u64,
+    pub root_error: Option<NativeError>,
+    pub tree: Option<Vec<NativeTreeEntry>>,
+    pub largest: Option<Vec<NativeLargeFile>>,
+}
+
+/// Either the result, or why there is none: `aborted`, or the first error under `strict`.
+#[napi(object, object_from_js = false)]
+pub struct NativeOutcome {
+    pub roots: Option<Vec<NativeRoot>>,
+    pub totals: Option<NativeTotals>,
+    pub error_count: Option<u64>,
+    pub aborted: bool,
+    pub strict_error: Option<NativeError>,
+}
+
+/// Live counters; plain numbers (exact below 2^53), the final exact ones come with the result.
+#[napi(object, object_from_js = false)]
+pub struct NativeProgress {
+    pub files: f64,
+    pub dirs: f64,
+    pub symlinks: f64,
+    pub others: f64,
+    pub bytes: f64,
+    pub disk_bytes: f64,
+    pub errors: f64,
+}
+
+/// Set by an AbortSignal's handler in JS; the workers check it between entries.
+#[napi]
+pub struct CancelToken {
+    flag: Arc<AtomicBool>,
+}
+
+#[napi]
+impl CancelToken {
+    #[napi(constructor)]
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        CancelToken { flag: Arc::default() }
+    }
+
+    #[napi]
+    pub fn cancel(&self) {
+        self.flag.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+type ProgressFn = ThreadsafeFunction<NativeProgress, (), NativeProgress, Status, false, true>;
+
+struct Prepared {
+    roots: Vec<CString>,
+    opts: ScanOptions,
+    filter: Filter,
+    cancel: Arc<AtomicBool>,
+    interval: Duration,
+}
+
+fn prepare(roots: Vec<String>, o: NativeOptions, cancel: Option<&CancelToken>) -> Result<Prepared> {
+    let roots = roots
+        .into_iter()
+        .map(|r| CString::new(r).map_err(|_| invalid("path must not contain NUL bytes")))
+        .collect::<Result<Vec<_>>>()?;
+    let opts = ScanOptions {
+        threads: o.threads.map(|t| t as usize),
+        count_links: o.count_links.unwrap_or(false),
+        follow_symlinks: o.follow_symlinks.unwrap_or(false),
+        one_file_system: o.one_file_system.unwrap_or(false),
+        exclude: o.exclude.unwrap_or_default(),
+        ignore: o.ignore_source.map(|source| JsRegex { source, flags: o.ignore_flags.unwrap_or_default() }),
+        depth: o.depth,
+        top: o.top.unwrap_or(0) as usize,
+        strict: o.strict.unwrap_or(false),
+    };
+    let filter = Filter::new(&opts).map_err(|e| invalid(&e.message))?;
+    Ok(Prepared {
+        roots,
+        opts,
+        filter,
+        cancel: cancel.map(|c| c.flag.clone()).unwrap_or_default(),
+        interval: Duration::from_millis(o.progress_interval_ms.unwrap_or(100).max(1) as u64),
+    })
+}
+
+fn invalid(message: &str) -> Error {
+    Error::new(Status::InvalidArg, message.to_string())
+}
+
+impl Prepared {
+    fn threads(&self) -> usize {
+        self.opts.threads.unwrap_or_else(crate::pool::default_threads).max(1)
+    }
+
+    fn run(&self, progress: Option<&ProgressFn>) -> std::result::Result<ScanResult, ScanFailure> {
+        let state = ScanState::with_cancel(self.threads(), self.cancel.clone());
+        let Some(tsfn) = progress else {
+            return walk::scan(&self.roots, &self.opts, &self.filter, &state);
+        };
+        // A ticker beside the walk reads the counters at each interval; the call into JS is
+        // non-blocking, so a busy JS thread drops ticks instead of stalling the walk.
+        let (done_tx, done_rx) = mpsc::channel::<()>();
+        std::thread::scope(|scope| {
+            let state = &state;
+            scope.spawn(move || loop {
+                match done_rx.recv_timeout(self.interval) {
+                    Err(mpsc::RecvTimeoutError::Timeout) => {
+                        let (t, errors) = state.progress();
+                        tsfn.call(progress_of(&t, errors), ThreadsafeFunctionCallMode::NonBlocking);
+                    }
+                    _ => break,
+                }
+            });
+            let result = walk::scan(&self.roots, &self.opts, &self.filter, state);
+            drop(done_tx);
+            result
+        })
+    }
+}
+
+fn progress_of(t: &Totals, errors: u64) -> NativeProgress {
+    NativeProgress {
+        files: t.files as f64,
+        dirs: t.dirs as f64,
+        symlinks: t.symlinks as f64,
+        others: t.others as f64,
+        bytes: t.bytes as f64,
+        disk_bytes: t.disk_bytes as f64,
+        errors: errors as f64,
+    }
+}
+
+pub struct ScanTask {
+    prepared: Prepared,
+    progress: Option<ProgressFn>,
+}
+
+impl Task for ScanTask {
+    type Output = std::result::Result<ScanResult, ScanFailure>;
+    type JsValue = NativeOutcome;
+
+    fn compute(&mut self) -> Result<Self::Output> {
+        let out = self.prepared.run(self.progress.as_ref());
+        // Release the progress function now: no call can come after the result.
+        self.progress = None;
+        Ok(out)
+    }
+
+    fn resolve(&mut self, _env: Env, output: Self::Output) -> Result<Self::JsValue> {
+        Ok(outcome(output))
+    }
+}
+
+/// Scans `roots` on the worker pool; resolves with a `NativeOutcome`.
+#[napi(ts_return_type = "Promise<NativeOutcome>")]
+pub fn scan(
+    roots: Vec<String>,
+    options: NativeOptions,
+    on_progress: Option<Function<'_, NativeProgress, ()>>,
+    cancel: Option<&CancelToken>,
+) -> Result<AsyncTask<ScanTask>> {
+    let prepared = prepare(roots, options, cancel)?;
+    let progress = match on_progress {
+        Some(f) => Some(f.build_threadsafe_function().weak::<true>().callee_handled::<false>().build()?),
+        None => None,
+    };
+    Ok(AsyncTask::new(ScanTask { prepared, progress }))
+}
+
+/// The same scan, on the calling thread's behalf (it blocks until done).
+#[napi]
+pub fn scan_sync(roots: Vec<String>, options: NativeOptions) -> Result<NativeOutcome> {
+    let prepared = prepare(roots, options, None)?;
+    Ok(outcome(prepared.run(None)))
+}
+
+fn outcome(r: std::result::Result<ScanResult, ScanFailure>) -> NativeOutcome {
+    match r {
+        Ok(r) => NativeOutcome {
+            totals: Some(totals(&r.totals)),
+            error_count: Some(r.error_count),
+            roots: Some(r.roots.into_iter().map(root).collect()),
+            aborted: false,
+            strict_error: None,
+        },
+        Err(ScanFailure::Aborted) => NativeOutcome {
+            roots: None,
+            totals: None,
+            error_count: None,
+            aborted: true,
+            strict_error: None,
+        },
+        Err(ScanFailure::Strict(e)) => NativeOutcome {
+            roots: None,
+            totals: None,
+            error_count: None,
+            aborted: false,
+            strict_error: Some(error(e)),
+        },
+    }
+}
+
+fn path_of(bytes: Vec<u8>) -> (String, Option<Buffer>) {
+    match String::from_utf8(bytes) {
+        Ok(s) => (s, None),
+        Err(e) => {
+            let bytes = e.into_bytes();
+            (String::from_utf8_lossy(&bytes).into_owned(), Some(bytes.into()))
+        }
+    }
+}
+
+fn totals(t: &Totals) -> NativeTotals {
+    NativeTotals {
+        bytes: t.bytes,
+        disk_bytes: t.disk_bytes,
+        files: t.files,
+        dirs: t.dirs,
+        symlinks: t.symlinks,
+        others: t.others,
+    }
+}
+
+fn error(e: ScanError) -> NativeError {
+    let (path, raw) = path_of(e.path);
+    NativeError { path, raw, errno: e.errno, message: e.message }
+}
+
+fn root(r: RootResult) -> NativeRoot {
+    let (path, raw) = path_of(r.path);
+    NativeRoot {
+        path,
+        raw,
+        totals: totals(&r.totals),
+        errors: r.errors.into_iter().map(error).collect(),
+        error_count: r.error_count,
+        root_error: r.root_error.map(error),
+        tree: r.tree.map(|t| t.into_iter().map(tree_entry).collect()),
+        largest: r.largest.map(|l| l.into_iter().map(large_file).collect()),
+    }
+}
+
+fn tree_entry(e: TreeEntry) -> NativeTreeEntry {
+    let (path, raw) = path_of(e.path);
+    NativeTreeEntry { path, raw, bytes: e.bytes, disk_bytes: e.disk_bytes, files: e.files, depth: e.depth }
+}
+
+fn large_file(f: LargeFile) -> NativeLargeFile {
+    let (path, raw) = path_of(f.path);
+    NativeLargeFile { path, raw, bytes: f.bytes, disk_bytes: f.disk_bytes }
+}

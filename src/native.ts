@@ -1,0 +1,221 @@
+/** The native backend: calls the Rust scan and turns its plain outcome into a Result. */
+import { abortError, scanError, systemError } from './errors'
+import type { Normalized } from './options'
+import type {
+  LargeFile, Num, Progress, Result, RootResult, ScanError, Totals, TreeEntry,
+} from './types'
+
+// The napi-generated loader; its types are generated from the Rust signatures.
+type Binding = typeof import('../binding')
+type NativeOutcome = import('../binding').NativeOutcome
+type NativeOptions = import('../binding').NativeOptions
+type NativeError = import('../binding').NativeError
+type NativeTotals = import('../binding').NativeTotals
+
+let loaded: Binding | null | undefined
+let loadError: unknown
+
+/** The addon, or null when no binary fits this platform (then `loadFailure()` says why). */
+export function binding(): Binding | null {
+  if (loaded === undefined) {
+    try {
+      // From dist/src/native.js to the package root, where napi's loader sits beside the
+      // .node file it looks for.
+      loaded = require('../../binding.js') as Binding
+    } catch (e) {
+      loaded = null
+      loadError = e
+    }
+  }
+  return loaded
+}
+
+export function loadFailure(): unknown {
+  return loadError
+}
+
+function nativeOptions(n: Normalized): NativeOptions {
+  return {
+    threads: n.threads,
+    countLinks: n.countLinks,
+    followSymlinks: n.followSymlinks,
+    oneFileSystem: n.oneFileSystem,
+    exclude: n.exclude,
+    ignoreSource: n.ignore?.source,
+    ignoreFlags: n.ignore?.flags,
+    depth: n.depth,
+    top: n.top,
+    strict: n.strict,
+    progressIntervalMs: n.progressIntervalMs,
+  }
+}
+
+/** Bad globs or a RegExp the engine cannot express come back from Rust as InvalidArg. */
+function rethrowOptionError(e: unknown): never {
+  const err = e as Error & { code?: string }
+  if (err && err.code === 'InvalidArg') {
+    const option = /^(\w+):/.exec(err.message)?.[1] ?? 'options'
+    const t = new TypeError(`dirsize: ${err.message.startsWith(option) ? err.message : `${option}: ${err.message}`}`) as TypeError & {
+      code: string
+    }
+    t.code = 'ERR_INVALID_ARG_VALUE'
+    throw t
+  }
+  throw e
+}
+
+export function scanNativeSync(b: Binding, n: Normalized): Result<Num> {
+  const started = performance.now()
+  let out: NativeOutcome
+  try {
+    out = b.scanSync(n.roots, nativeOptions(n))
+  } catch (e) {
+    rethrowOptionError(e)
+  }
+  return finish(out, n, started)
+}
+
+export function scanNative(b: Binding, n: Normalized): Promise<Result<Num>> {
+  const started = performance.now()
+  const { signal, onProgress } = n
+  if (signal?.aborted) return Promise.reject(abortError(signal))
+  return new Promise((resolve, reject) => {
+    const token = new b.CancelToken()
+    let settled = false
+    const settle = (f: () => void): void => {
+      if (settled) return
+      settled = true
+      signal?.removeEventListener('abort', onAbort)
+      f()
+    }
+    const onAbort = (): void => {
+      token.cancel()
+      settle(() => reject(abortError(signal!)))
+    }
+    signal?.addEventListener('abort', onAbort, { once: true })
+    const progress = onProgress
+      ? (p: Omit<Progress, 'elapsedMs'>): void => {
+          if (settled) return
+          try {
+            onProgress({ ...p, elapsedMs: performance.now() - started })
+          } catch (e) {
+            token.cancel()
+            settle(() => reject(e))
+          }
+        }
+      : undefined
+    let pending: Promise<NativeOutcome>
+    try {
+      pending = b.scan(n.roots, nativeOptions(n), progress, token)
+    } catch (e) {
+      settle(() => {
+        try {
+          rethrowOptionError(e)
+        } catch (err) {
+          reject(err)
+        }
+      })
+      return
+    }
+    pending.then(
+      (out) => {
+        if (settled) return
+        let result: Result<Num>
+        try {
+          result = finish(out, n, started)
+        } catch (e) {
+          settle(() => reject(e))
+          return
+        }
+        if (onProgress) {
+          try {
+            onProgress(finalProgress(result))
+          } catch (e) {
+            settle(() => reject(e))
+            return
+          }
+        }
+        settle(() => resolve(result))
+      },
+      (e: unknown) => settle(() => reject(e)),
+    )
+  })
+}
+
+function finalProgress(r: Result<Num>): Progress {
+  return {
+    files: Number(r.files),
+    dirs: Number(r.dirs),
+    symlinks: Number(r.symlinks),
+    others: Number(r.others),
+    bytes: Number(r.bytes),
+    diskBytes: Number(r.diskBytes),
+    errors: r.errorCount,
+    elapsedMs: r.elapsedMs,
+  }
+}
+
+function finish(out: NativeOutcome, n: Normalized, started: number): Result<Num> {
+  if (out.aborted) throw abortError(n.signal ?? AbortSignal.abort())
+  if (out.strictError) throw systemError(toScanError(out.strictError), n.followSymlinks ? 'stat' : 'lstat')
+  const num = n.bigint ? (v: bigint): Num => v : (v: bigint): Num => Number(v)
+  const roots: RootResult<Num>[] = out.roots!.map((r) => {
+    if (n.single && r.rootError) throw systemError(toScanError(r.rootError), n.followSymlinks ? 'stat' : 'lstat')
+    const root: RootResult<Num> = {
+      path: r.path,
+      ...totals(r.totals, num),
+      errors: r.errors.map(toScanError),
+      errorCount: Number(r.errorCount),
+    }
+    if (r.raw) root.pathBuffer = r.raw
+    if (r.tree) {
+      root.tree = r.tree.map((e) => withRaw<TreeEntry<Num>>(
+        { path: e.path, bytes: num(e.bytes), diskBytes: num(e.diskBytes), files: num(e.files), depth: e.depth },
+        e.raw,
+      ))
+    }
+    if (r.largest) {
+      root.largest = r.largest.map((f) => withRaw<LargeFile<Num>>(
+        { path: f.path, bytes: num(f.bytes), diskBytes: num(f.diskBytes) },
+        f.raw,
+      ))
+    }
+    return root
+  })
+  const result: Result<Num> = {
+    ...totals(out.totals!, num),
+    errors: roots.flatMap((r) => r.errors),
+    errorCount: Number(out.errorCount),
+    elapsedMs: performance.now() - started,
+    backend: 'native',
+  }
+  if (n.depth !== undefined) result.tree = roots.flatMap((r) => r.tree ?? [])
+  if (n.top > 0) {
+    result.largest = roots
+      .flatMap((r) => r.largest ?? [])
+      .sort((a, b) => (a.bytes < b.bytes ? 1 : a.bytes > b.bytes ? -1 : 0))
+      .slice(0, n.top)
+  }
+  if (!n.single) result.roots = roots
+  return result
+}
+
+function totals(t: NativeTotals, num: (v: bigint) => Num): Totals<Num> {
+  return {
+    bytes: num(t.bytes),
+    diskBytes: num(t.diskBytes),
+    files: num(t.files),
+    dirs: num(t.dirs),
+    symlinks: num(t.symlinks),
+    others: num(t.others),
+  }
+}
+
+function toScanError(e: NativeError): ScanError {
+  return scanError(e.path, e.errno, e.message, e.raw ?? undefined)
+}
+
+function withRaw<T extends { pathBuffer?: Buffer }>(v: T, raw: Buffer | undefined | null): T {
+  if (raw) v.pathBuffer = raw
+  return v
+}

@@ -1,0 +1,106 @@
+/** Public types of the dirsize API. */
+
+/** A size or count: `number` by default, `bigint` with `{ bigint: true }`. */
+export type Num = number | bigint
+
+export interface Options {
+  /** Worker threads (default: available parallelism); 1 walks serially on one thread. */
+  threads?: number
+  /** Count every hard link of a file (du -l); by default a file counts once per scan. */
+  countLinks?: boolean
+  /** Follow symbolic links (du -L); every inode still counts once, so links never loop. */
+  followSymlinks?: boolean
+  /** Do not cross into other file systems (du -x). */
+  oneFileSystem?: boolean
+  /** Globs: without `/` they match a name at any depth, with `/` the path from the root. */
+  exclude?: readonly string[]
+  /** Tested against each entry's full path (the root as given, joined with `/`). */
+  ignore?: RegExp
+  /** Per-directory totals down to this depth (root = 0), like du -d N, in `tree`. */
+  depth?: number
+  /** The N largest files, in `largest`. */
+  top?: number
+  /** Reject on the first error instead of collecting errors. */
+  strict?: boolean
+  /** Sizes and counts as bigint. */
+  bigint?: boolean
+  /** Aborting rejects the scan with an AbortError and stops its threads. */
+  signal?: AbortSignal
+  /** Called with running totals at most every `progressIntervalMs`, and once at the end. */
+  onProgress?: (progress: Progress) => void
+  /** Default 100. */
+  progressIntervalMs?: number
+}
+
+export interface Progress {
+  files: number
+  dirs: number
+  symlinks: number
+  others: number
+  bytes: number
+  diskBytes: number
+  errors: number
+  elapsedMs: number
+}
+
+/** An entry that could not be read; the scan went on without it. */
+export interface ScanError {
+  path: string
+  /** The exact path bytes, present only when `path` is not valid UTF-8 (then `path` shows U+FFFD). */
+  pathBuffer?: Buffer
+  /** Like 'EACCES', 'ENOENT'. */
+  code: string
+  /** Negative, as in Node's own errors. */
+  errno: number
+  message: string
+}
+
+export interface TreeEntry<N extends Num = number> {
+  path: string
+  pathBuffer?: Buffer
+  bytes: N
+  diskBytes: N
+  files: N
+  depth: number
+}
+
+export interface LargeFile<N extends Num = number> {
+  path: string
+  pathBuffer?: Buffer
+  bytes: N
+  diskBytes: N
+}
+
+export interface Totals<N extends Num = number> {
+  /** Apparent size: the sum of st_size, as `du -sb`. */
+  bytes: N
+  /** Allocated size: the sum of st_blocks * 512, as `du -s -B1`. */
+  diskBytes: N
+  files: N
+  dirs: N
+  symlinks: N
+  others: N
+}
+
+export interface RootResult<N extends Num = number> extends Totals<N> {
+  path: string
+  pathBuffer?: Buffer
+  errors: ScanError[]
+  errorCount: number
+  tree?: TreeEntry<N>[]
+  largest?: LargeFile<N>[]
+}
+
+export type Backend = 'native' | 'typescript'
+
+export interface Result<N extends Num = number> extends Totals<N> {
+  /** At most 10,000 per root are kept; `errorCount` counts them all. */
+  errors: ScanError[]
+  errorCount: number
+  elapsedMs: number
+  backend: Backend
+  /** With several roots: one result per root, in the order given. */
+  roots?: RootResult<N>[]
+  tree?: TreeEntry<N>[]
+  largest?: LargeFile<N>[]
+}
