@@ -3,7 +3,7 @@
 //! The walker (`walk`, `sys`, `options`, `totals`, `links`, `report`, `path`, `pool`) is
 //! plain Rust with no Node types; `binding` is the thin napi layer over it.
 
-#[cfg(not(test))]
+#[cfg(all(feature = "node", not(test)))]
 mod binding;
 pub mod links;
 pub mod options;
