@@ -5,6 +5,7 @@
  *   const { bytes, diskBytes, files } = await dirsize('/srv/data')
  */
 import { binding, scanNative, scanNativeSync } from './src/native'
+import { optionTypeError } from './src/errors'
 import { normalize } from './src/options'
 import type { Backend, Num, Options, Result } from './src/types'
 
@@ -36,6 +37,9 @@ export function dirsizeSync(path: string | readonly string[], options?: Options 
 export function dirsizeSync(path: string | readonly string[], options?: Options): Result<Num>
 export function dirsizeSync(path: string | readonly string[], options?: Options): Result<Num> {
   const n = normalize(path, options)
+  for (const name of ['signal', 'onProgress', 'onRoot'] as const) {
+    if (n[name] !== undefined) throw optionTypeError(name, 'absent in dirsizeSync (it blocks the thread; use dirsize)', n[name])
+  }
   return scanNativeSync(native(), n)
 }
 

@@ -89,6 +89,8 @@ pub struct NativeOutcome {
     pub error_count: Option<u64>,
     pub aborted: bool,
     pub strict_error: Option<NativeError>,
+    /// How many roots went to `onRoot` (their calls may still be queued for the JS thread).
+    pub delivered: u32,
 }
 
 /// Live counters; plain numbers (exact below 2^53), the final exact ones come with the result.
@@ -124,6 +126,8 @@ impl CancelToken {
 }
 
 type ProgressFn = ThreadsafeFunction<NativeProgress, (), NativeProgress, Status, false, true>;
+// Not weak, and called blocking: every root must arrive. It is released when the scan ends.
+type RootFn = ThreadsafeFunction<NativeRoot, (), NativeRoot, Status, false, false>;
 
 struct Prepared {
     roots: Vec<CString>,
@@ -168,15 +172,28 @@ impl Prepared {
         self.opts.threads.unwrap_or_else(crate::pool::default_threads).max(1)
     }
 
-    fn run(&self, progress: Option<&ProgressFn>) -> std::result::Result<ScanResult, ScanFailure> {
+    fn run(
+        &self,
+        progress: Option<&ProgressFn>,
+        on_root: Option<&RootFn>,
+    ) -> (std::result::Result<ScanResult, ScanFailure>, u32) {
         let state = ScanState::with_cancel(self.threads(), self.cancel.clone());
+        let delivered = std::cell::Cell::new(0u32);
+        let walk = |state: &ScanState| match on_root {
+            Some(f) => walk::scan_each(&self.roots, &self.opts, &self.filter, state, |r| {
+                f.call(root(r), ThreadsafeFunctionCallMode::Blocking);
+                delivered.set(delivered.get() + 1);
+            }),
+            None => walk::scan(&self.roots, &self.opts, &self.filter, state),
+        };
         let Some(tsfn) = progress else {
-            return walk::scan(&self.roots, &self.opts, &self.filter, &state);
+            let r = walk(&state);
+            return (r, delivered.get());
         };
         // A ticker beside the walk reads the counters at each interval; the call into JS is
         // non-blocking, so a busy JS thread drops ticks instead of stalling the walk.
         let (done_tx, done_rx) = mpsc::channel::<()>();
-        std::thread::scope(|scope| {
+        let r = std::thread::scope(|scope| {
             let state = &state;
             scope.spawn(move || loop {
                 match done_rx.recv_timeout(self.interval) {
@@ -187,10 +204,11 @@ impl Prepared {
                     _ => break,
                 }
             });
-            let result = walk::scan(&self.roots, &self.opts, &self.filter, state);
+            let result = walk(state);
             drop(done_tx);
             result
-        })
+        });
+        (r, delivered.get())
     }
 }
 
@@ -209,30 +227,34 @@ fn progress_of(t: &Totals, errors: u64) -> NativeProgress {
 pub struct ScanTask {
     prepared: Prepared,
     progress: Option<ProgressFn>,
+    on_root: Option<RootFn>,
 }
 
 impl Task for ScanTask {
-    type Output = std::result::Result<ScanResult, ScanFailure>;
+    type Output = (std::result::Result<ScanResult, ScanFailure>, u32);
     type JsValue = NativeOutcome;
 
     fn compute(&mut self) -> Result<Self::Output> {
-        let out = self.prepared.run(self.progress.as_ref());
-        // Release the progress function now: no call can come after the result.
+        let out = self.prepared.run(self.progress.as_ref(), self.on_root.as_ref());
+        // Release the functions now: no call can come after the result.
         self.progress = None;
+        self.on_root = None;
         Ok(out)
     }
 
     fn resolve(&mut self, _env: Env, output: Self::Output) -> Result<Self::JsValue> {
-        Ok(outcome(output))
+        Ok(outcome(output.0, output.1))
     }
 }
 
-/// Scans `roots` on the worker pool; resolves with a `NativeOutcome`.
+/// Scans `roots` on the worker pool; resolves with a `NativeOutcome`. With `onRoot`, each
+/// root's result goes there as soon as it is done, and the outcome's `roots` is empty.
 #[napi(ts_return_type = "Promise<NativeOutcome>")]
 pub fn scan(
     roots: Vec<String>,
     options: NativeOptions,
     on_progress: Option<Function<'_, NativeProgress, ()>>,
+    on_root: Option<Function<'_, NativeRoot, ()>>,
     cancel: Option<&CancelToken>,
 ) -> Result<AsyncTask<ScanTask>> {
     let prepared = prepare(roots, options, cancel)?;
@@ -240,17 +262,22 @@ pub fn scan(
         Some(f) => Some(f.build_threadsafe_function().weak::<true>().callee_handled::<false>().build()?),
         None => None,
     };
-    Ok(AsyncTask::new(ScanTask { prepared, progress }))
+    let on_root = match on_root {
+        Some(f) => Some(f.build_threadsafe_function().callee_handled::<false>().build()?),
+        None => None,
+    };
+    Ok(AsyncTask::new(ScanTask { prepared, progress, on_root }))
 }
 
 /// The same scan, on the calling thread's behalf (it blocks until done).
 #[napi]
 pub fn scan_sync(roots: Vec<String>, options: NativeOptions) -> Result<NativeOutcome> {
     let prepared = prepare(roots, options, None)?;
-    Ok(outcome(prepared.run(None)))
+    let (r, delivered) = prepared.run(None, None);
+    Ok(outcome(r, delivered))
 }
 
-fn outcome(r: std::result::Result<ScanResult, ScanFailure>) -> NativeOutcome {
+fn outcome(r: std::result::Result<ScanResult, ScanFailure>, delivered: u32) -> NativeOutcome {
     match r {
         Ok(r) => NativeOutcome {
             totals: Some(totals(&r.totals)),
@@ -258,6 +285,7 @@ fn outcome(r: std::result::Result<ScanResult, ScanFailure>) -> NativeOutcome {
             roots: Some(r.roots.into_iter().map(root).collect()),
             aborted: false,
             strict_error: None,
+            delivered,
         },
         Err(ScanFailure::Aborted) => NativeOutcome {
             roots: None,
@@ -265,6 +293,7 @@ fn outcome(r: std::result::Result<ScanResult, ScanFailure>) -> NativeOutcome {
             error_count: None,
             aborted: true,
             strict_error: None,
+            delivered,
         },
         Err(ScanFailure::Strict(e)) => NativeOutcome {
             roots: None,
@@ -272,6 +301,7 @@ fn outcome(r: std::result::Result<ScanResult, ScanFailure>) -> NativeOutcome {
             error_count: None,
             aborted: false,
             strict_error: Some(error(e)),
+            delivered,
         },
     }
 }

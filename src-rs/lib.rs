@@ -16,7 +16,7 @@ pub mod walk;
 
 pub use options::{Filter, JsRegex, OptionError, ScanOptions};
 pub use totals::Totals;
-pub use walk::{scan, RootResult, ScanError, ScanFailure, ScanResult, ScanState};
+pub use walk::{scan, scan_each, RootResult, ScanError, ScanFailure, ScanResult, ScanState};
 
 #[cfg(test)]
 mod walk_tests;

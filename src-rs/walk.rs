@@ -114,6 +114,21 @@ pub fn scan(
     filter: &Filter,
     state: &ScanState,
 ) -> Result<ScanResult, ScanFailure> {
+    let mut kept = Vec::with_capacity(roots.len());
+    let mut result = scan_each(roots, opts, filter, state, |r| kept.push(r))?;
+    result.roots = kept;
+    Ok(result)
+}
+
+/// Like `scan`, but hands each root's result to `each` as soon as that root is done and keeps
+/// none of them (`roots` stays empty): memory stays flat over thousands of roots.
+pub fn scan_each(
+    roots: &[CString],
+    opts: &ScanOptions,
+    filter: &Filter,
+    state: &ScanState,
+    mut each: impl FnMut(RootResult),
+) -> Result<ScanResult, ScanFailure> {
     let threads = opts.threads.unwrap_or_else(crate::pool::default_threads).max(1);
     let pool = (threads > 1).then(|| crate::pool::get(threads));
     let links = LinkSet::default();
@@ -160,7 +175,7 @@ pub fn scan(
         };
         result.totals.add(&r.totals);
         result.error_count += r.error_count;
-        result.roots.push(r);
+        each(r);
     }
     Ok(result)
 }

@@ -11,6 +11,7 @@ type NativeOutcome = import('../binding').NativeOutcome
 type NativeOptions = import('../binding').NativeOptions
 type NativeError = import('../binding').NativeError
 type NativeTotals = import('../binding').NativeTotals
+type NativeRoot = import('../binding').NativeRoot
 
 let loaded: Binding | null | undefined
 let loadError: unknown
@@ -104,9 +105,36 @@ export function scanNative(b: Binding, n: Normalized): Promise<Result<Num>> {
           }
         }
       : undefined
+    const num = numberer(n)
+    let received = 0
+    let allReceived: (() => void) | undefined
+    const onRoot = n.onRoot
+      ? (r: NativeRoot): void => {
+          received++
+          if (!settled) {
+            try {
+              n.onRoot!(toRoot(r, num))
+            } catch (e) {
+              token.cancel()
+              settle(() => reject(e))
+            }
+          }
+          if (allReceived) allReceived()
+        }
+      : undefined
+    // The roots' calls and the completion travel separately to this thread: wait for the
+    // last root before resolving, so every root is seen before the result.
+    const rootsDelivered = (out: NativeOutcome): Promise<void> =>
+      received >= out.delivered
+        ? Promise.resolve()
+        : new Promise((done) => {
+            allReceived = () => {
+              if (received >= out.delivered) done()
+            }
+          })
     let pending: Promise<NativeOutcome>
     try {
-      pending = b.scan(n.roots, nativeOptions(n), progress, token)
+      pending = b.scan(n.roots, nativeOptions(n), progress, onRoot, token)
     } catch (e) {
       settle(() => {
         try {
@@ -117,8 +145,8 @@ export function scanNative(b: Binding, n: Normalized): Promise<Result<Num>> {
       })
       return
     }
-    pending.then(
-      (out) => {
+    pending.then(async (out) => {
+        await rootsDelivered(out)
         if (settled) return
         let result: Result<Num>
         try {
@@ -136,9 +164,7 @@ export function scanNative(b: Binding, n: Normalized): Promise<Result<Num>> {
           }
         }
         settle(() => resolve(result))
-      },
-      (e: unknown) => settle(() => reject(e)),
-    )
+      }, (e: unknown) => settle(() => reject(e)))
   })
 }
 
@@ -158,29 +184,10 @@ function finalProgress(r: Result<Num>): Progress {
 function finish(out: NativeOutcome, n: Normalized, started: number): Result<Num> {
   if (out.aborted) throw abortError(n.signal ?? AbortSignal.abort())
   if (out.strictError) throw systemError(toScanError(out.strictError), n.followSymlinks ? 'stat' : 'lstat')
-  const num = n.bigint ? (v: bigint): Num => v : (v: bigint): Num => Number(v)
+  const num = numberer(n)
   const roots: RootResult<Num>[] = out.roots!.map((r) => {
     if (n.single && r.rootError) throw systemError(toScanError(r.rootError), n.followSymlinks ? 'stat' : 'lstat')
-    const root: RootResult<Num> = {
-      path: r.path,
-      ...totals(r.totals, num),
-      errors: r.errors.map(toScanError),
-      errorCount: Number(r.errorCount),
-    }
-    if (r.raw) root.pathBuffer = r.raw
-    if (r.tree) {
-      root.tree = r.tree.map((e) => withRaw<TreeEntry<Num>>(
-        { path: e.path, bytes: num(e.bytes), diskBytes: num(e.diskBytes), files: num(e.files), depth: e.depth },
-        e.raw,
-      ))
-    }
-    if (r.largest) {
-      root.largest = r.largest.map((f) => withRaw<LargeFile<Num>>(
-        { path: f.path, bytes: num(f.bytes), diskBytes: num(f.diskBytes) },
-        f.raw,
-      ))
-    }
-    return root
+    return toRoot(r, num)
   })
   const result: Result<Num> = {
     ...totals(out.totals!, num),
@@ -196,11 +203,41 @@ function finish(out: NativeOutcome, n: Normalized, started: number): Result<Num>
       .sort((a, b) => (a.bytes < b.bytes ? 1 : a.bytes > b.bytes ? -1 : 0))
       .slice(0, n.top)
   }
-  if (!n.single) result.roots = roots
+  if (!n.single && !n.onRoot) result.roots = roots
   return result
 }
 
-function totals(t: NativeTotals, num: (v: bigint) => Num): Totals<Num> {
+type Numberer = (v: bigint) => Num
+
+function numberer(n: Normalized): Numberer {
+  return n.bigint ? (v) => v : (v) => Number(v)
+}
+
+function toRoot(r: NativeRoot, num: Numberer): RootResult<Num> {
+  const root: RootResult<Num> = {
+    path: r.path,
+    ...totals(r.totals, num),
+    errors: r.errors.map(toScanError),
+    errorCount: Number(r.errorCount),
+  }
+  if (r.raw) root.pathBuffer = r.raw
+  if (r.rootError) root.rootError = toScanError(r.rootError)
+  if (r.tree) {
+    root.tree = r.tree.map((e) => withRaw<TreeEntry<Num>>(
+      { path: e.path, bytes: num(e.bytes), diskBytes: num(e.diskBytes), files: num(e.files), depth: e.depth },
+      e.raw,
+    ))
+  }
+  if (r.largest) {
+    root.largest = r.largest.map((f) => withRaw<LargeFile<Num>>(
+      { path: f.path, bytes: num(f.bytes), diskBytes: num(f.diskBytes) },
+      f.raw,
+    ))
+  }
+  return root
+}
+
+function totals(t: NativeTotals, num: Numberer): Totals<Num> {
   return {
     bytes: num(t.bytes),
     diskBytes: num(t.diskBytes),

@@ -1,6 +1,6 @@
 /** Checks a call's arguments before any work, and names the option that is wrong. */
 import { optionRangeError, optionTypeError } from './errors'
-import type { Options, Progress } from './types'
+import type { Num, Options, Progress, RootResult } from './types'
 
 export interface Normalized {
   roots: string[]
@@ -19,11 +19,12 @@ export interface Normalized {
   signal?: AbortSignal
   onProgress?: (p: Progress) => void
   progressIntervalMs: number
+  onRoot?: (r: RootResult<Num>) => void
 }
 
 const KNOWN = new Set<string>([
   'threads', 'countLinks', 'followSymlinks', 'oneFileSystem', 'exclude', 'ignore', 'depth', 'top',
-  'strict', 'bigint', 'signal', 'onProgress', 'progressIntervalMs',
+  'strict', 'bigint', 'signal', 'onProgress', 'progressIntervalMs', 'onRoot',
 ])
 
 // The native side takes these as u32.
@@ -62,6 +63,7 @@ export function normalize(pathOrPaths: unknown, options: unknown): Normalized {
     signal: signal(opts.signal),
     onProgress: fn(opts.onProgress, 'onProgress'),
     progressIntervalMs: int(opts.progressIntervalMs, 'progressIntervalMs', 1, U32) ?? 100,
+    onRoot: fn(opts.onRoot, 'onRoot'),
   }
 }
 
@@ -104,8 +106,8 @@ function signal(v: unknown): AbortSignal | undefined {
   return v
 }
 
-function fn(v: unknown, name: string): ((p: Progress) => void) | undefined {
+function fn<T>(v: unknown, name: string): ((arg: T) => void) | undefined {
   if (v === undefined) return undefined
   if (typeof v !== 'function') throw optionTypeError(name, 'a function', v)
-  return v as (p: Progress) => void
+  return v as (arg: T) => void
 }

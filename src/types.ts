@@ -30,6 +30,11 @@ export interface Options {
   onProgress?: (progress: Progress) => void
   /** Default 100. */
   progressIntervalMs?: number
+  /**
+   * Called with each root's result as soon as that root is done, in order; the Result then
+   * has no `roots` (memory stays flat over thousands of roots). Not for `dirsizeSync`.
+   */
+  onRoot?: (root: RootResult<Num>) => void
 }
 
 export interface Progress {
@@ -85,6 +90,8 @@ export interface Totals<N extends Num = number> {
 export interface RootResult<N extends Num = number> extends Totals<N> {
   path: string
   pathBuffer?: Buffer
+  /** Set when the root itself could not be read (it does not exist, say); also in `errors`. */
+  rootError?: ScanError
   errors: ScanError[]
   errorCount: number
   tree?: TreeEntry<N>[]

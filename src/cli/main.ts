@@ -1,0 +1,256 @@
+/** The `dirsize` command: du's flags, text or JSON output, exit codes a script can trust. */
+import { Command, InvalidArgumentError, Option } from 'commander'
+
+import { dirsize } from '../../index'
+import type { Progress, RootResult, ScanError } from '../types'
+
+import { human, pathBytes, showPath } from './format'
+import type { StatusLine } from './progress'
+
+const USAGE = 'Usage: dirsize [options] [paths...]'
+
+const EXAMPLES = `
+Examples:
+  dirsize                          disk usage of the current directory, like du -sh .
+  dirsize -c ~/src/*               one line per project, and a total
+  dirsize -b -d 1 /var             apparent bytes of /var and each directory in it
+  dirsize --top 10 ~/Downloads     and the ten largest files
+  dirsize --exclude node_modules --exclude '*.log' .
+  dirsize --ndjson /srv/* > audit.ndjson     one JSON line per root, as each finishes
+  jq -r 'select(.path) | [.diskBytes, .path] | @tsv' audit.ndjson | sort -n
+
+Exit status: 0 if everything was read, 1 if some root or entry could not be read (each one
+is reported on stderr, the rest is still printed), 2 on bad usage, 130 when interrupted.`
+
+interface Flags {
+  summarize?: boolean
+  humanReadable?: boolean
+  bytes?: boolean
+  apparentSize?: boolean
+  si?: boolean
+  total?: boolean
+  oneFileSystem?: boolean
+  dereference?: boolean
+  countLinks?: boolean
+  maxDepth?: number
+  exclude: string[]
+  ignore?: string
+  top?: number
+  threads?: number
+  null?: boolean
+  json?: boolean
+  ndjson?: boolean
+  progress?: boolean
+}
+
+function integer(min: number) {
+  return (value: string): number => {
+    if (!/^\d+$/.test(value) || Number(value) < min) {
+      throw new InvalidArgumentError(`expected an integer of at least ${min}, got '${value}'.`)
+    }
+    return Number(value)
+  }
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value]
+}
+
+function program(version: string): Command {
+  return new Command('dirsize')
+    .usage('[options] [paths...]')
+    .description('Disk usage of each path, like du -sh, walked in parallel.')
+    .argument('[paths...]', 'roots to size', ['.'])
+    .option('-s, --summarize', 'one line per root (the default)')
+    .option('-h, --human-readable', 'sizes like 1.5K 234M 2.0G (the default, unless -b)')
+    .option('-b, --bytes', 'apparent size in bytes (du -b)')
+    .option('--apparent-size', 'apparent size instead of disk usage')
+    .option('--si', 'like -h, in powers of 1000')
+    .option('-c, --total', 'print a grand total')
+    .option('-x, --one-file-system', 'skip directories on other file systems')
+    .option('-L, --dereference', 'follow symbolic links')
+    .option('-l, --count-links', 'count sizes many times if hard linked')
+    .option('-d, --max-depth <N>', 'a line per directory down to depth N', integer(0))
+    .addOption(new Option('--depth <N>', 'same as --max-depth').argParser(integer(0)).hideHelp())
+    .option('--exclude <PATTERN>', 'skip entries matching this glob (repeatable)', collect, [])
+    .option('--ignore <REGEX>', 'skip entries whose full path matches this JavaScript RegExp')
+    .option('--top <N>', 'also list the N largest files', integer(1))
+    .option('--threads <N>', 'worker threads (default: the number of cores)', integer(1))
+    .option('-0, --null', 'end each output line with NUL, not newline (exact path bytes)')
+    .option('--json', 'one JSON document on stdout')
+    .option('--ndjson', 'one JSON line per root as soon as it is done, then a total line')
+    .option('--progress', 'show a status line on stderr even when it is not a terminal')
+    .option('--no-progress', 'never show the status line')
+    .version(version, '--version')
+    .helpOption('--help', 'show this help')
+    .addHelpText('after', EXAMPLES)
+    .showHelpAfterError(`${USAGE}\nTry 'dirsize --help' for more information.`)
+    .exitOverride()
+}
+
+export interface Io {
+  stdout: NodeJS.WritableStream
+  stderr: NodeJS.WriteStream
+}
+
+/** Runs the command; resolves with the exit code. */
+export async function main(argv: string[], io: Io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  const version = (require('../../../package.json') as { version: string }).version
+  const cmd = program(version)
+  cmd.configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+  let paths: string[]
+  let flags: Flags
+  try {
+    cmd.parse(argv, { from: 'user' })
+    paths = cmd.processedArgs[0] as string[]
+    flags = cmd.opts<Flags>()
+  } catch (e) {
+    const code = (e as { code?: string }).code
+    if (code === 'commander.helpDisplayed' || code === 'commander.version' || code === 'commander.help') return 0
+    return 2
+  }
+  const depth = flags.maxDepth ?? (flags as { depth?: number }).depth
+  const usage = (message: string): number => {
+    io.stderr.write(`dirsize: ${message}\n${USAGE}\nTry 'dirsize --help' for more information.\n`)
+    return 2
+  }
+  if (flags.summarize && depth !== undefined && depth > 0) return usage('cannot both summarize and show directories below depth 0')
+  if (flags.json && flags.ndjson) return usage('--json and --ndjson cannot be used together')
+  let ignore: RegExp | undefined
+  if (flags.ignore !== undefined) {
+    try {
+      ignore = new RegExp(flags.ignore)
+    } catch (e) {
+      return usage(`--ignore: ${(e as Error).message}`)
+    }
+  }
+  return run(paths, flags, depth, ignore, io)
+}
+
+interface Counters {
+  bytes: number
+  diskBytes: number
+  files: number
+  dirs: number
+  symlinks: number
+  others: number
+  errorCount: number
+}
+
+async function run(paths: string[], flags: Flags, depth: number | undefined, ignore: RegExp | undefined, io: Io): Promise<number> {
+  const apparent = Boolean(flags.bytes || flags.apparentSize)
+  const exact = Boolean(flags.bytes) && !flags.humanReadable && !flags.si
+  const eol = flags.null ? '\0' : '\n'
+  const size = (r: { bytes: number; diskBytes: number }): string => {
+    const n = apparent ? r.bytes : r.diskBytes
+    return exact ? String(n) : human(n, flags.si)
+  }
+  const line = (n: string, path: string, raw?: Buffer): void => {
+    if (flags.null) {
+      io.stdout.write(Buffer.concat([Buffer.from(`${n}\t`), pathBytes(path, raw), Buffer.from(eol)]))
+    } else {
+      io.stdout.write(`${n}\t${showPath(path, raw)}${eol}`)
+    }
+  }
+  const reportErrors = (errors: ScanError[], count: number): void => {
+    for (const e of errors) io.stderr.write(`dirsize: cannot read '${showPath(e.path, e.pathBuffer)}': ${e.message}\n`)
+    if (count > errors.length) io.stderr.write(`dirsize: ... and ${count - errors.length} more errors\n`)
+  }
+
+  const showProgress = flags.progress === true || (flags.progress !== false && io.stderr.isTTY === true)
+  const status: StatusLine | undefined = showProgress ? await (await import('./progress.js')).statusLine(io.stderr) : undefined
+  const ac = new AbortController()
+  let interrupted = false
+  const onSigint = (): void => {
+    interrupted = true
+    ac.abort()
+  }
+  process.once('SIGINT', onSigint)
+
+  const json = Boolean(flags.json)
+  const ndjson = Boolean(flags.ndjson)
+  const kept: object[] = []
+  const total: Counters = { bytes: 0, diskBytes: 0, files: 0, dirs: 0, symlinks: 0, others: 0, errorCount: 0 }
+  const onRoot = (r: RootResult<number>): void => {
+    status?.clear()
+    reportErrors(r.errors, r.errorCount)
+    for (const k of Object.keys(total) as Array<keyof Counters>) total[k] += r[k]
+    if (json || ndjson) {
+      const doc = rootJson(r)
+      if (ndjson) io.stdout.write(`${JSON.stringify(doc)}\n`)
+      else kept.push(doc)
+      return
+    }
+    if (r.rootError) return // as du: the error on stderr, no line
+    if (depth !== undefined && r.tree) {
+      for (const e of r.tree) line(size(e), e.path, e.pathBuffer)
+    } else {
+      line(size(r), r.path, r.pathBuffer)
+    }
+    if (r.largest && r.largest.length > 0) {
+      io.stdout.write(`Largest files in ${showPath(r.path, r.pathBuffer)}:${eol}`)
+      for (const f of r.largest) line(`  ${size(f).padStart(exact ? 12 : 6)}`, f.path, f.pathBuffer)
+    }
+  }
+
+  let elapsedMs = 0
+  try {
+    const result = await dirsize(paths, {
+      countLinks: flags.countLinks,
+      followSymlinks: flags.dereference,
+      oneFileSystem: flags.oneFileSystem,
+      exclude: flags.exclude,
+      ignore,
+      depth,
+      top: flags.top,
+      threads: flags.threads,
+      signal: ac.signal,
+      onRoot: onRoot as (r: RootResult<number | bigint>) => void,
+      onProgress: status ? (p: Progress) => status.update(p) : undefined,
+    })
+    elapsedMs = result.elapsedMs
+  } catch (e) {
+    status?.clear()
+    if (interrupted) {
+      if (!json && !ndjson) io.stderr.write('dirsize: interrupted; the lines above are the roots that were finished\n')
+      return 130
+    }
+    io.stderr.write(`dirsize: ${(e as Error).message}\n`)
+    return (e as { code?: string }).code === 'ERR_INVALID_ARG_VALUE' ? 2 : 1
+  } finally {
+    process.removeListener('SIGINT', onSigint)
+  }
+  status?.clear()
+
+  if (json) {
+    io.stdout.write(`${JSON.stringify({ roots: kept, total, elapsedMs: Math.round(elapsedMs * 1000) / 1000 }, null, 2)}\n`)
+  } else if (ndjson) {
+    io.stdout.write(`${JSON.stringify({ total, elapsedMs: Math.round(elapsedMs * 1000) / 1000 })}\n`)
+  } else if (flags.total) {
+    line(size(total), 'total')
+  }
+  return total.errorCount > 0 ? 1 : 0
+}
+
+/** A root as JSON: numbers are exact below 2^53; a path that is not UTF-8 also comes as base64. */
+function rootJson(r: RootResult<number>): object {
+  const withRaw = <T extends { pathBuffer?: Buffer }>(v: T): object => {
+    const { pathBuffer, ...rest } = v
+    return pathBuffer ? { ...rest, pathBase64: pathBuffer.toString('base64') } : rest
+  }
+  const doc: Record<string, unknown> = {
+    path: r.path,
+    bytes: r.bytes,
+    diskBytes: r.diskBytes,
+    files: r.files,
+    dirs: r.dirs,
+    symlinks: r.symlinks,
+    others: r.others,
+    errorCount: r.errorCount,
+    errors: r.errors.map((e) => withRaw({ path: e.path, pathBuffer: e.pathBuffer, code: e.code, message: e.message })),
+  }
+  if (r.pathBuffer) doc.pathBase64 = r.pathBuffer.toString('base64')
+  if (r.tree) doc.tree = r.tree.map(withRaw)
+  if (r.largest) doc.largest = r.largest.map(withRaw)
+  return doc
+}
