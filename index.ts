@@ -4,23 +4,22 @@
  *   import { dirsize } from 'dirsize'
  *   const { bytes, diskBytes, files } = await dirsize('/srv/data')
  */
+import { currentBackend } from './src/backend'
 import { binding, scanNative, scanNativeSync } from './src/native'
 import { optionTypeError } from './src/errors'
 import { normalize } from './src/options'
 import type { Backend, Num, Options, Result } from './src/types'
+import { scanTs, scanTsSync } from './src/walker/backend'
 
 export type {
   Backend, LargeFile, Num, Options, Progress, Result, RootResult, ScanError, Totals, TreeEntry,
 } from './src/types'
 
-/** Which implementation answers: 'native' when the Rust addon is loaded. */
-export const backend: Backend = 'native'
-
-function native() {
-  const b = binding()
-  if (!b) throw new Error('dirsize: the native addon could not be loaded')
-  return b
-}
+/**
+ * Which implementation answers: 'native' when the Rust addon is loaded, 'typescript' when
+ * no prebuilt binary fits this platform (a warning says so once) or DIRSIZE_NATIVE=0.
+ */
+export const backend: Backend = currentBackend()
 
 /** Totals for a path (or several), as GNU du computes them; never blocks the event loop. */
 export function dirsize(path: string | readonly string[], options: Options & { bigint: true }): Promise<Result<bigint>>
@@ -28,7 +27,7 @@ export function dirsize(path: string | readonly string[], options?: Options & { 
 export function dirsize(path: string | readonly string[], options?: Options): Promise<Result<Num>>
 export async function dirsize(path: string | readonly string[], options?: Options): Promise<Result<Num>> {
   const n = normalize(path, options)
-  return scanNative(native(), n)
+  return backend === 'native' ? scanNative(binding()!, n) : scanTs(n)
 }
 
 /** The same scan, blocking the calling thread until it is done (no progress, no signal). */
@@ -40,7 +39,7 @@ export function dirsizeSync(path: string | readonly string[], options?: Options)
   for (const name of ['signal', 'onProgress', 'onRoot'] as const) {
     if (n[name] !== undefined) throw optionTypeError(name, 'absent in dirsizeSync (it blocks the thread; use dirsize)', n[name])
   }
-  return scanNativeSync(native(), n)
+  return backend === 'native' ? scanNativeSync(binding()!, n) : scanTsSync(n)
 }
 
 export default dirsize

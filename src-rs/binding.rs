@@ -49,6 +49,7 @@ pub struct NativeError {
     pub raw: Option<Buffer>,
     pub errno: i32,
     pub message: String,
+    pub syscall: String,
 }
 
 #[napi(object, object_from_js = false)]
@@ -329,7 +330,7 @@ fn totals(t: &Totals) -> NativeTotals {
 
 fn error(e: ScanError) -> NativeError {
     let (path, raw) = path_of(e.path);
-    NativeError { path, raw, errno: e.errno, message: e.message }
+    NativeError { path, raw, errno: e.errno, message: e.message, syscall: e.syscall.to_string() }
 }
 
 fn root(r: RootResult) -> NativeRoot {

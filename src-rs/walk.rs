@@ -34,11 +34,13 @@ pub struct ScanError {
     pub path: Vec<u8>,
     pub errno: i32,
     pub message: String,
+    /// What failed, named as Node names it: "lstat"/"stat" (an entry), "scandir" (a listing).
+    pub syscall: &'static str,
 }
 
 impl ScanError {
-    fn new(path: Vec<u8>, e: OsError) -> ScanError {
-        ScanError { path, errno: e.0, message: e.message() }
+    fn new(path: Vec<u8>, e: OsError, syscall: &'static str) -> ScanError {
+        ScanError { path, errno: e.0, message: e.message(), syscall }
     }
 }
 
@@ -296,8 +298,12 @@ impl<'w> Walk<'w> {
         }
     }
 
-    fn error(&self, path: Vec<u8>, e: OsError) {
-        let err = ScanError::new(path, e);
+    fn stat_call(&self) -> &'static str {
+        if self.opts.follow_symlinks { "stat" } else { "lstat" }
+    }
+
+    fn error(&self, path: Vec<u8>, e: OsError, syscall: &'static str) {
+        let err = ScanError::new(path, e, syscall);
         self.error_count.fetch_add(1, Relaxed);
         self.state.errors.fetch_add(1, Relaxed);
         if self.opts.strict {
@@ -353,9 +359,9 @@ impl<'w> Walk<'w> {
         let meta = match sys::stat_at(sys::cwd(), &node.name, self.opts.follow_symlinks) {
             Ok(m) => m,
             Err(e) => {
-                let err = ScanError::new(path.to_vec(), e);
+                let err = ScanError::new(path.to_vec(), e, self.stat_call());
                 *self.root_error.lock().unwrap_or_else(|p| p.into_inner()) = Some(err);
-                self.error(path.to_vec(), e);
+                self.error(path.to_vec(), e, self.stat_call());
                 return;
             }
         };
@@ -393,14 +399,14 @@ impl<'w> Walk<'w> {
                     None => match sys::stat_at(parent_fd, name, follow) {
                         Ok(m) if self.admit(&m, false) => m,
                         Ok(_) => return,
-                        Err(e) => return self.error(job.node.path(), e),
+                        Err(e) => return self.error(job.node.path(), e, self.stat_call()),
                     },
                 };
                 self.count(&mut batch, &m, || job.node.path());
                 self.flush(&batch, s);
                 // Replaced by a non-directory since it was listed: counted as what it is now.
                 if m.kind == Kind::Dir {
-                    self.error(job.node.path(), open_err);
+                    self.error(job.node.path(), open_err, "scandir");
                 }
                 return;
             }
@@ -411,7 +417,7 @@ impl<'w> Walk<'w> {
             None => match sys::stat_fd(fd.as_fd()) {
                 Ok(m) if self.admit(&m, false) => m,
                 Ok(_) => return,
-                Err(e) => return self.error(job.node.path(), e),
+                Err(e) => return self.error(job.node.path(), e, self.stat_call()),
             },
         };
         self.count(&mut batch, &m, || job.node.path());
@@ -487,7 +493,7 @@ impl<'w> Walk<'w> {
             })
         });
         if let Err(e) = listed {
-            self.error(node.path(), e);
+            self.error(node.path(), e, "scandir");
         }
         if !names.is_empty() {
             self.stat_names(fd, node, &names, batch, s);
@@ -518,7 +524,7 @@ impl<'w> Walk<'w> {
             let m = match sys::stat_at(dir.as_fd(), name, follow) {
                 Ok(m) => m,
                 Err(e) => {
-                    self.error(node.join(name.to_bytes()), e);
+                    self.error(node.join(name.to_bytes()), e, self.stat_call());
                     continue;
                 }
             };

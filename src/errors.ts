@@ -12,8 +12,8 @@ export function codeOf(errno: number): string {
 }
 
 /** A scan error as the Result lists it. `errno` may come positive (Rust) or negative (Node). */
-export function scanError(path: string, errno: number, message: string, pathBuffer?: Buffer): ScanError {
-  const e: ScanError = { path, code: codeOf(errno), errno: errno > 0 ? -errno : errno, message }
+export function scanError(path: string, errno: number, message: string, syscall: string, pathBuffer?: Buffer): ScanError {
+  const e: ScanError = { path, code: codeOf(errno), errno: errno > 0 ? -errno : errno, message, syscall }
   if (pathBuffer) e.pathBuffer = pathBuffer
   return e
 }
@@ -26,7 +26,7 @@ export interface SystemError extends Error {
 }
 
 /** A real Error, as fs would throw it: `ENOENT: no such file or directory, lstat '/x'`. */
-export function systemError(e: ScanError, syscall: string): SystemError {
+export function systemError(e: ScanError, syscall = e.syscall): SystemError {
   const text = e.message.charAt(0).toLowerCase() + e.message.slice(1)
   const err = new Error(`${e.code}: ${text}, ${syscall} '${e.path}'`) as SystemError
   err.code = e.code

@@ -1,38 +1,30 @@
 /** The native backend: calls the Rust scan and turns its plain outcome into a Result. */
 import { abortError, scanError, systemError } from './errors'
 import type { Normalized } from './options'
-import type {
-  LargeFile, Num, Progress, Result, RootResult, ScanError, Totals, TreeEntry,
-} from './types'
+import { assemble, finalProgress, numberer, type Numberer, throwIfSingleRootFailed, totalsOf } from './result'
+import type { LargeFile, Num, Progress, Result, RootResult, ScanError, TreeEntry } from './types'
 
 // The napi-generated loader; its types are generated from the Rust signatures.
 type Binding = typeof import('../binding')
 type NativeOutcome = import('../binding').NativeOutcome
 type NativeOptions = import('../binding').NativeOptions
 type NativeError = import('../binding').NativeError
-type NativeTotals = import('../binding').NativeTotals
 type NativeRoot = import('../binding').NativeRoot
 
 let loaded: Binding | null | undefined
-let loadError: unknown
 
-/** The addon, or null when no binary fits this platform (then `loadFailure()` says why). */
+/** The addon, or null when no binary fits this platform. */
 export function binding(): Binding | null {
   if (loaded === undefined) {
     try {
       // From dist/src/native.js to the package root, where napi's loader sits beside the
       // .node file it looks for.
       loaded = require('../../binding.js') as Binding
-    } catch (e) {
+    } catch {
       loaded = null
-      loadError = e
     }
   }
   return loaded
-}
-
-export function loadFailure(): unknown {
-  return loadError
 }
 
 function nativeOptions(n: Normalized): NativeOptions {
@@ -168,55 +160,19 @@ export function scanNative(b: Binding, n: Normalized): Promise<Result<Num>> {
   })
 }
 
-function finalProgress(r: Result<Num>): Progress {
-  return {
-    files: Number(r.files),
-    dirs: Number(r.dirs),
-    symlinks: Number(r.symlinks),
-    others: Number(r.others),
-    bytes: Number(r.bytes),
-    diskBytes: Number(r.diskBytes),
-    errors: r.errorCount,
-    elapsedMs: r.elapsedMs,
-  }
-}
-
 function finish(out: NativeOutcome, n: Normalized, started: number): Result<Num> {
   if (out.aborted) throw abortError(n.signal ?? AbortSignal.abort())
-  if (out.strictError) throw systemError(toScanError(out.strictError), n.followSymlinks ? 'stat' : 'lstat')
+  if (out.strictError) throw systemError(toScanError(out.strictError))
   const num = numberer(n)
-  const roots: RootResult<Num>[] = out.roots!.map((r) => {
-    if (n.single && r.rootError) throw systemError(toScanError(r.rootError), n.followSymlinks ? 'stat' : 'lstat')
-    return toRoot(r, num)
-  })
-  const result: Result<Num> = {
-    ...totals(out.totals!, num),
-    errors: roots.flatMap((r) => r.errors),
-    errorCount: Number(out.errorCount),
-    elapsedMs: performance.now() - started,
-    backend: 'native',
-  }
-  if (n.depth !== undefined) result.tree = roots.flatMap((r) => r.tree ?? [])
-  if (n.top > 0) {
-    result.largest = roots
-      .flatMap((r) => r.largest ?? [])
-      .sort((a, b) => (a.bytes < b.bytes ? 1 : a.bytes > b.bytes ? -1 : 0))
-      .slice(0, n.top)
-  }
-  if (!n.single && !n.onRoot) result.roots = roots
-  return result
-}
-
-type Numberer = (v: bigint) => Num
-
-function numberer(n: Normalized): Numberer {
-  return n.bigint ? (v) => v : (v) => Number(v)
+  const roots = out.roots!.map((r) => toRoot(r, num))
+  throwIfSingleRootFailed(n, roots)
+  return assemble(n, roots, totalsOf(out.totals!, num), Number(out.errorCount), started, 'native')
 }
 
 function toRoot(r: NativeRoot, num: Numberer): RootResult<Num> {
   const root: RootResult<Num> = {
     path: r.path,
-    ...totals(r.totals, num),
+    ...totalsOf(r.totals, num),
     errors: r.errors.map(toScanError),
     errorCount: Number(r.errorCount),
   }
@@ -237,19 +193,8 @@ function toRoot(r: NativeRoot, num: Numberer): RootResult<Num> {
   return root
 }
 
-function totals(t: NativeTotals, num: Numberer): Totals<Num> {
-  return {
-    bytes: num(t.bytes),
-    diskBytes: num(t.diskBytes),
-    files: num(t.files),
-    dirs: num(t.dirs),
-    symlinks: num(t.symlinks),
-    others: num(t.others),
-  }
-}
-
 function toScanError(e: NativeError): ScanError {
-  return scanError(e.path, e.errno, e.message, e.raw ?? undefined)
+  return scanError(e.path, e.errno, e.message, e.syscall, e.raw ?? undefined)
 }
 
 function withRaw<T extends { pathBuffer?: Buffer }>(v: T, raw: Buffer | undefined | null): T {

@@ -58,6 +58,8 @@ export interface ScanError {
   /** Negative, as in Node's own errors. */
   errno: number
   message: string
+  /** What failed, as Node names it: 'lstat' or 'stat' (an entry), 'scandir' (a listing). */
+  syscall: string
 }
 
 export interface TreeEntry<N extends Num = number> {

@@ -62,8 +62,17 @@ export function awkwardTree(root: string): void {
 
 /** A chain of `levels` directories named `d`, each with a 5-byte file: deeper than PATH_MAX. */
 export function deepChain(root: string, levels: number): void {
-  // bash's cd is relative, so it goes on past PATH_MAX where a full path could not.
-  execFileSync('bash', ['-c', `cd "$1" && for i in $(seq ${levels}); do mkdir d && cd d && printf hello > f || exit 1; done`, '_', root])
+  // Relative to an open directory fd (mkdirat/openat), so it goes on past PATH_MAX where a
+  // full path could not; bash's cd does too, but re-resolves its $PWD and takes minutes.
+  const py = [
+    'import os, sys',
+    'fd = os.open(sys.argv[1], os.O_RDONLY | os.O_DIRECTORY)',
+    'for _ in range(int(sys.argv[2])):',
+    '    os.mkdir("d", dir_fd=fd)',
+    '    f = os.open("f", os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=fd); os.write(f, b"hello"); os.close(f)',
+    '    nfd = os.open("d", os.O_RDONLY | os.O_DIRECTORY, dir_fd=fd); os.close(fd); fd = nfd',
+  ].join('\n')
+  execFileSync('python3', ['-c', py, root, String(levels)])
 }
 
 export function manyFiles(root: string, n: number): void {

@@ -1,0 +1,7 @@
+/**
+ * The TypeScript walker (DIRSIZE_NATIVE=0) through the same suites as the native scan: the
+ * totals against du, the options, and the CLI's per-root output.
+ */
+process.env.DIRSIZE_NATIVE = '0'
+require('./totals.spec')
+require('./options.spec')

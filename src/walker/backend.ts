@@ -1,0 +1,106 @@
+/** The TypeScript backend: the same Result as the native one, from the serial walker. */
+import { abortError, scanError } from '../errors'
+import type { Normalized } from '../options'
+import {
+  assemble, finalProgress, numberer, type Numberer, pathFields, throwIfSingleRootFailed, totalsOf,
+} from '../result'
+import type { Num, Result, RootResult, ScanError } from '../types'
+
+import { type Joiner, StrictError, type WalkError, type WalkRoot, walkRoots, zero } from './core'
+import { type AsyncFs, runCustomAsync, runNodeAsync, runNodeSync } from './drivers'
+
+export interface TsScanExtras {
+  /** A caller's fs (get-folder-size's `fs` option); default: node:fs with Buffer paths. */
+  fs?: AsyncFs
+  join?: Joiner
+}
+
+export function toScanError(e: WalkError): ScanError & { error: NodeJS.ErrnoException } {
+  const p = pathFields(e.path)
+  const out = scanError(p.path, e.errno, e.message, e.syscall, p.pathBuffer) as ScanError & { error: NodeJS.ErrnoException }
+  out.code = e.code
+  // The fs's own Error object, not enumerable: compat layers hand it on as it is.
+  Object.defineProperty(out, 'error', { value: e.error, enumerable: false })
+  return out
+}
+
+function toRoot(r: WalkRoot, num: Numberer): RootResult<Num> {
+  const root: RootResult<Num> = {
+    ...pathFields(r.path),
+    ...totalsOf(r.totals, num),
+    errors: r.errors.map(toScanError),
+    errorCount: r.errorCount,
+  }
+  if (r.rootError) root.rootError = toScanError(r.rootError)
+  if (r.tree) {
+    root.tree = r.tree.map((e) => ({ ...pathFields(e.path), bytes: num(e.bytes), diskBytes: num(e.diskBytes), files: num(e.files), depth: e.depth }))
+  }
+  if (r.largest) root.largest = r.largest.map((f) => ({ ...pathFields(f.path), bytes: num(f.bytes), diskBytes: num(f.diskBytes) }))
+  return root
+}
+
+export async function scanTs(n: Normalized, extras: TsScanExtras = {}): Promise<Result<Num>> {
+  const started = performance.now()
+  const { signal, onProgress } = n
+  if (signal?.aborted) throw abortError(signal)
+  const num = numberer(n)
+  const roots: RootResult<Num>[] = []
+  const sum = zero()
+  let errorCount = 0
+  const live = { ...zero(), errors: 0 }
+  const timer = onProgress
+    ? setInterval(() => {
+        onProgress({
+          files: Number(live.files), dirs: Number(live.dirs), symlinks: Number(live.symlinks), others: Number(live.others),
+          bytes: Number(live.bytes), diskBytes: Number(live.diskBytes), errors: live.errors, elapsedMs: performance.now() - started,
+        })
+      }, n.progressIntervalMs)
+    : undefined
+  timer?.unref()
+  const each = (r: WalkRoot): void => {
+    for (const k of Object.keys(sum) as Array<keyof typeof sum>) sum[k] += r.totals[k]
+    errorCount += r.errorCount
+    const root = toRoot(r, num)
+    if (n.onRoot) n.onRoot(root)
+    else roots.push(root)
+  }
+  const walk = walkRoots(n, { buffers: !extras.fs, join: extras.join, stopped: () => signal?.aborted === true, live }, each)
+  try {
+    if (extras.fs) await runCustomAsync(walk, extras.fs)
+    else await runNodeAsync(walk)
+  } catch (e) {
+    throw e instanceof StrictError ? strictError(e) : e
+  } finally {
+    if (timer) clearInterval(timer)
+  }
+  if (signal?.aborted) throw abortError(signal)
+  throwIfSingleRootFailed(n, roots)
+  const result = assemble(n, roots, totalsOf(sum, num), errorCount, started, 'typescript')
+  onProgress?.(finalProgress(result))
+  return result
+}
+
+export function scanTsSync(n: Normalized): Result<Num> {
+  const started = performance.now()
+  const num = numberer(n)
+  const roots: RootResult<Num>[] = []
+  const sum = zero()
+  let errorCount = 0
+  const walk = walkRoots(n, { buffers: true }, (r) => {
+    for (const k of Object.keys(sum) as Array<keyof typeof sum>) sum[k] += r.totals[k]
+    errorCount += r.errorCount
+    roots.push(toRoot(r, num))
+  })
+  try {
+    runNodeSync(walk)
+  } catch (e) {
+    throw e instanceof StrictError ? strictError(e) : e
+  }
+  throwIfSingleRootFailed(n, roots)
+  return assemble(n, roots, totalsOf(sum, num), errorCount, started, 'typescript')
+}
+
+/** Under `strict`, the first error: the fs's own Error object, as fs would have thrown it. */
+function strictError(e: StrictError): Error {
+  return e.walkError.error
+}

@@ -1,0 +1,350 @@
+/**
+ * The pure-TypeScript walker: the same semantics as the native scan (DESIGN.md), serial.
+ *
+ * It is written once as a generator that yields the file-system calls it needs and receives
+ * their answers, so one piece of logic serves both the async driver (fs.promises, or a
+ * caller's own fs such as memfs) and the sync one (dirsizeSync without the addon).
+ */
+import picomatch from 'picomatch'
+
+import { codeOf } from '../errors'
+import type { Normalized } from '../options'
+
+/** What the walker needs of a stat result (Node's BigIntStats has it all). */
+export interface StatLike {
+  isDirectory(): boolean
+  isFile(): boolean
+  isSymbolicLink(): boolean
+  size: bigint
+  blocks?: bigint
+  dev?: bigint
+  ino: bigint
+  nlink?: bigint
+}
+
+/** A path: a Buffer with the real file system (exact bytes), a string with a caller's fs. */
+export type FsPath = string | Buffer
+
+export type FsCall =
+  | { op: 'lstat' | 'stat'; path: FsPath }
+  | { op: 'readdir'; path: FsPath }
+
+export type FsAnswer =
+  | { ok: true; value: StatLike | FsPath[] }
+  | { ok: false; error: NodeJS.ErrnoException }
+
+export interface WalkError {
+  path: FsPath
+  errno: number
+  code: string
+  message: string
+  syscall: string
+  /** The error the fs gave, for callers that hand Error objects on (get-folder-size). */
+  error: NodeJS.ErrnoException
+}
+
+export interface WalkTotals {
+  bytes: bigint
+  diskBytes: bigint
+  files: bigint
+  dirs: bigint
+  symlinks: bigint
+  others: bigint
+}
+
+export interface WalkTreeEntry {
+  path: FsPath
+  bytes: bigint
+  diskBytes: bigint
+  files: bigint
+  depth: number
+}
+
+export interface WalkLargeFile {
+  path: FsPath
+  bytes: bigint
+  diskBytes: bigint
+}
+
+export interface WalkRoot {
+  path: string
+  totals: WalkTotals
+  errors: WalkError[]
+  errorCount: number
+  rootError?: WalkError
+  tree?: WalkTreeEntry[]
+  largest?: WalkLargeFile[]
+}
+
+/** How paths are joined: du-style by default (`root/name`); get-folder-size uses path.join. */
+export type Joiner = (dir: FsPath, name: FsPath) => FsPath
+
+export interface WalkSetup {
+  /** Return Buffers from readdir (the real fs, lossless names) or strings (a caller's fs). */
+  buffers: boolean
+  join?: Joiner
+  /** Called between entries: true stops the walk (abort). */
+  stopped?: () => boolean
+  /** Counters so far, for progress reporting. */
+  live?: WalkTotals & { errors: number }
+}
+
+export class StrictError extends Error {
+  constructor(readonly walkError: WalkError) {
+    super(walkError.message)
+  }
+}
+
+const MAX_ERRORS = 10_000
+
+export function zero(): WalkTotals {
+  return { bytes: 0n, diskBytes: 0n, files: 0n, dirs: 0n, symlinks: 0n, others: 0n }
+}
+
+function duJoin(dir: FsPath, name: FsPath): FsPath {
+  if (typeof dir === 'string' && typeof name === 'string') return dir.endsWith('/') ? dir + name : `${dir}/${name}`
+  const d = typeof dir === 'string' ? Buffer.from(dir) : dir
+  const n = typeof name === 'string' ? Buffer.from(name) : name
+  return d.length > 0 && d[d.length - 1] === 0x2f ? Buffer.concat([d, n]) : Buffer.concat([d, Buffer.from('/'), n])
+}
+
+function text(p: FsPath): string {
+  return typeof p === 'string' ? p : p.toString('utf8')
+}
+
+interface Matchers {
+  byName?: (s: string) => boolean
+  byPath?: (s: string) => boolean
+}
+
+/** The same rules as the Rust side: a glob without `/` matches a name, with `/` the path. */
+export function compileExclude(globs: readonly string[]): Matchers {
+  const names: string[] = []
+  const paths: string[] = []
+  for (const g of globs) {
+    if (g.includes('/')) paths.push(g.replace(/^(\.\/)+/, '').replace(/^\/+/, ''))
+    else names.push(g)
+  }
+  const opts = { dot: true }
+  return {
+    byName: names.length ? picomatch(names, opts) : undefined,
+    byPath: paths.length ? picomatch(paths, opts) : undefined,
+  }
+}
+
+interface TreeNode {
+  parent?: TreeNode
+  path: FsPath
+  depth: number
+  bytes: bigint
+  diskBytes: bigint
+  files: bigint
+}
+
+interface DirWork {
+  path: FsPath
+  /** Relative to the root, for path globs. */
+  rel: string
+  depth: number
+  bucket?: TreeNode
+}
+
+type Walk<T> = Generator<FsCall, T, FsAnswer>
+
+/** Walks every root in order (one hard-link set for all), yielding to `each` as roots finish. */
+export function* walkRoots(n: Normalized, setup: WalkSetup, each: (r: WalkRoot) => void): Walk<void> {
+  const seen = new Set<string>()
+  const exclude = compileExclude(n.exclude)
+  for (const root of n.roots) each(yield* walkRoot(root, n, setup, exclude, seen))
+}
+
+function* walkRoot(root: string, n: Normalized, setup: WalkSetup, exclude: Matchers, seen: Set<string>): Walk<WalkRoot> {
+  const join = setup.join ?? duJoin
+  const totals = zero()
+  const errors: WalkError[] = []
+  let errorCount = 0
+  let rootError: WalkError | undefined
+  const nodes: TreeNode[] = []
+  const top: WalkLargeFile[] = []
+  const statOp = n.followSymlinks ? 'stat' : 'lstat'
+  let rootDev: bigint | undefined
+
+  const fail = (path: FsPath, error: NodeJS.ErrnoException, syscall: string): WalkError => {
+    const errno = typeof error.errno === 'number' ? error.errno : 0
+    const code = error.code ?? (errno ? codeOf(errno) : 'UNKNOWN')
+    const e: WalkError = { path, errno: errno > 0 ? -errno : errno, code, message: messageOf(error), syscall, error }
+    errorCount++
+    if (setup.live) setup.live.errors++
+    if (n.strict) throw new StrictError(e)
+    if (errors.length < MAX_ERRORS) errors.push(e)
+    return e
+  }
+
+  const admit = (s: StatLike, isRoot: boolean): boolean => {
+    if (n.oneFileSystem && !isRoot && s.dev !== undefined && s.dev !== rootDev) return false
+    const dir = s.isDirectory()
+    const nlink = s.nlink ?? 1n
+    const once = n.followSymlinks ? dir || !n.countLinks : !dir && nlink > 1n && !n.countLinks
+    if (!once) return true
+    const key = `${s.dev ?? 0n}:${s.ino}`
+    if (seen.has(key)) return false
+    seen.add(key)
+    return true
+  }
+
+  const count = (s: StatLike, path: FsPath, bucket: TreeNode | undefined): void => {
+    const disk = (s.blocks ?? 0n) * 512n
+    totals.bytes += s.size
+    totals.diskBytes += disk
+    let kind: keyof WalkTotals
+    if (s.isDirectory()) kind = 'dirs'
+    else if (s.isFile()) kind = 'files'
+    else if (s.isSymbolicLink()) kind = 'symlinks'
+    else kind = 'others'
+    totals[kind]++
+    if (setup.live) {
+      setup.live.bytes += s.size
+      setup.live.diskBytes += disk
+      setup.live[kind]++
+    }
+    if (bucket) {
+      bucket.bytes += s.size
+      bucket.diskBytes += disk
+      if (kind === 'files') bucket.files++
+    }
+    if (kind === 'files' && n.top > 0) offer(top, n.top, { path, bytes: s.size, diskBytes: disk })
+  }
+
+  const bucketFor = (parent: TreeNode | undefined, depth: number, path: FsPath): TreeNode | undefined => {
+    if (n.depth === undefined || depth > n.depth) return parent
+    const node: TreeNode = { parent, path, depth, bytes: 0n, diskBytes: 0n, files: 0n }
+    nodes.push(node)
+    return node
+  }
+
+  const excluded = (name: string, rel: string, full: FsPath): boolean =>
+    Boolean(exclude.byName?.(name) || exclude.byPath?.(rel) || (n.ignore && testRegExp(n.ignore, text(full))))
+
+  // The root.
+  const finish = (): WalkRoot => ({
+    path: root,
+    totals,
+    errors,
+    errorCount,
+    rootError,
+    tree: n.depth === undefined ? undefined : foldTree(nodes),
+    largest: n.top > 0 ? top.sort(bigFirst) : undefined,
+  })
+  if (n.ignore && testRegExp(n.ignore, root)) return finish()
+  const rootPath: FsPath = setup.buffers ? Buffer.from(root) : root
+  const r = yield { op: statOp, path: rootPath }
+  if (!r.ok) {
+    rootError = fail(rootPath, r.error, statOp)
+    return finish()
+  }
+  const rootStat = r.value as StatLike
+  rootDev = rootStat.dev
+  if (!admit(rootStat, true)) return finish()
+  const rootBucket = rootStat.isDirectory() ? bucketFor(undefined, 0, rootPath) : undefined
+  count(rootStat, rootPath, rootBucket)
+  if (!rootStat.isDirectory()) return finish()
+
+  // Depth first with an explicit stack: chains thousands deep need no recursion.
+  const stack: DirWork[] = [{ path: rootPath, rel: '', depth: 0, bucket: rootBucket }]
+  while (stack.length > 0) {
+    if (setup.stopped?.()) return finish()
+    const dir = stack.pop()!
+    const listed = yield { op: 'readdir', path: dir.path }
+    if (!listed.ok) {
+      fail(dir.path, listed.error, 'scandir')
+      continue
+    }
+    const names = listed.value as FsPath[]
+    for (const name of names) {
+      if (setup.stopped?.()) return finish()
+      const nameText = text(name)
+      const full = join(dir.path, name)
+      const rel = dir.rel ? `${dir.rel}/${nameText}` : nameText
+      if (excluded(nameText, rel, full)) continue
+      const s = yield { op: statOp, path: full }
+      if (!s.ok) {
+        fail(full, s.error, statOp)
+        continue
+      }
+      const st = s.value as StatLike
+      if (!admit(st, false)) continue
+      if (st.isDirectory()) {
+        const bucket = bucketFor(dir.bucket, dir.depth + 1, full)
+        count(st, full, bucket)
+        stack.push({ path: full, rel, depth: dir.depth + 1, bucket })
+      } else {
+        count(st, full, dir.bucket)
+      }
+    }
+  }
+  return finish()
+}
+
+/** RegExp.prototype.test without the lastIndex state of /g and /y (as the Rust side). */
+function testRegExp(re: RegExp, s: string): boolean {
+  re.lastIndex = 0
+  const hit = re.test(s)
+  re.lastIndex = 0
+  return hit
+}
+
+function messageOf(e: NodeJS.ErrnoException): string {
+  // Node: "EACCES: permission denied, scandir '/x'"; the Result wants strerror's text.
+  const m = /^[A-Z0-9_]+: ([^,]+)/.exec(e.message)
+  const core = m ? m[1]! : e.message
+  return core.charAt(0).toUpperCase() + core.slice(1)
+}
+
+function offer(top: WalkLargeFile[], n: number, f: WalkLargeFile): void {
+  if (top.length < n) {
+    top.push(f)
+    return
+  }
+  let min = 0
+  for (let i = 1; i < top.length; i++) if (top[i]!.bytes < top[min]!.bytes) min = i
+  if (f.bytes > top[min]!.bytes) top[min] = f
+}
+
+function bigFirst(a: WalkLargeFile, b: WalkLargeFile): number {
+  return a.bytes < b.bytes ? 1 : a.bytes > b.bytes ? -1 : 0
+}
+
+/** Subtree totals, children before their parent, siblings by name (as the Rust side). */
+function foldTree(nodes: TreeNode[]): WalkTreeEntry[] {
+  for (const node of [...nodes].sort((a, b) => b.depth - a.depth)) {
+    if (node.parent) {
+      node.parent.bytes += node.bytes
+      node.parent.diskBytes += node.diskBytes
+      node.parent.files += node.files
+    }
+  }
+  const key = (p: FsPath): Buffer[] => {
+    const b = typeof p === 'string' ? Buffer.from(p) : p
+    const parts: Buffer[] = []
+    let start = 0
+    for (let i = 0; i <= b.length; i++) {
+      if (i === b.length || b[i] === 0x2f) {
+        parts.push(b.subarray(start, i))
+        start = i + 1
+      }
+    }
+    return parts
+  }
+  const postOrder = (a: TreeNode, b: TreeNode): number => {
+    const x = key(a.path)
+    const y = key(b.path)
+    for (let i = 0; ; i++) {
+      if (i === x.length && i === y.length) return 0
+      if (i === x.length) return 1
+      if (i === y.length) return -1
+      const c = Buffer.compare(x[i]!, y[i]!)
+      if (c !== 0) return c
+    }
+  }
+  return [...nodes].sort(postOrder).map((t) => ({ path: t.path, bytes: t.bytes, diskBytes: t.diskBytes, files: t.files, depth: t.depth }))
+}
