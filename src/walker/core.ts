@@ -13,8 +13,9 @@ import type { Normalized } from '../options'
 /** What the walker needs of a stat result (Node's BigIntStats has it all). */
 export interface StatLike {
   isDirectory(): boolean
-  isFile(): boolean
-  isSymbolicLink(): boolean
+  // A caller's fs may give only what get-folder-size asks for (isDirectory, ino, size).
+  isFile?(): boolean
+  isSymbolicLink?(): boolean
   size: bigint
   blocks?: bigint
   dev?: bigint
@@ -198,8 +199,8 @@ function* walkRoot(root: string, n: Normalized, setup: WalkSetup, exclude: Match
     totals.diskBytes += disk
     let kind: keyof WalkTotals
     if (s.isDirectory()) kind = 'dirs'
-    else if (s.isFile()) kind = 'files'
-    else if (s.isSymbolicLink()) kind = 'symlinks'
+    else if (s.isSymbolicLink?.()) kind = 'symlinks'
+    else if (s.isFile?.() ?? true) kind = 'files'
     else kind = 'others'
     totals[kind]++
     if (setup.live) {

@@ -1,0 +1,4 @@
+// ESM entry for the drop-in: the CommonJS build is the one implementation.
+import cjs from '../dist/src/compat/get-folder-size.js'
+
+export default cjs
