@@ -18,6 +18,7 @@ Examples:
   dirsize --exclude node_modules --exclude '*.log' .
   dirsize --ndjson /srv/* > audit.ndjson     one JSON line per root, as each finishes
   jq -r 'select(.path) | [.diskBytes, .path] | @tsv' audit.ndjson | sort -n
+  dirsize bench --quick --out bench-out     time dirsize against du and the npm packages
 
 Exit status: 0 if everything was read, 1 if some root or entry could not be read (each one
 is reported on stderr, the rest is still printed), 2 on bad usage, 130 when interrupted.`
@@ -95,6 +96,8 @@ export interface Io {
 
 /** Runs the command; resolves with the exit code. */
 export async function main(argv: string[], io: Io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  // `dirsize bench ...`: the benchmark harness, loaded only when asked for.
+  if (argv[0] === 'bench') return (await import('../bench/main.js')).bench(argv.slice(1))
   const version = (require('../../../package.json') as { version: string }).version
   const cmd = program(version)
   cmd.configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })

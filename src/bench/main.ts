@@ -1,0 +1,157 @@
+/**
+ * `npm run bench` / `dirsize bench`: dirsize serial against parallel, and against the tools
+ * people use today, on generated trees (or a real one), with medians, RSS and agreement.
+ */
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+
+import { Command, InvalidArgumentError } from 'commander'
+
+import { dirsizeSync } from '../../index'
+
+import { cannotDrop } from './cache'
+import { machine } from './machine'
+import { type BenchResults, chart, median, type Row, table, type TreeResult } from './report'
+import { lineup } from './tools'
+import { generate, specs } from './trees'
+
+interface Flags {
+  quick?: boolean
+  path?: string[]
+  out?: string
+  cold?: boolean
+  rounds?: number
+  seed: number
+  dir?: string
+  floor?: string
+  only?: string[]
+}
+
+function integer(min: number) {
+  return (v: string): number => {
+    if (!/^\d+$/.test(v) || Number(v) < min) throw new InvalidArgumentError(`expected an integer of at least ${min}`)
+    return Number(v)
+  }
+}
+
+/** 1, 2, 4, ... up to twice the cores. */
+export function threadSweep(cores: number): number[] {
+  const out: number[] = []
+  for (let t = 1; t <= 2 * cores; t *= 2) out.push(t)
+  if (out.at(-1) !== 2 * cores) out.push(2 * cores)
+  return out
+}
+
+function defaultFloor(): string | undefined {
+  // The project's measuring stick sits beside the repository, in ../shared/tools.
+  const p = path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'tools', 'floor.c')
+  return fs.existsSync(p) ? p : undefined
+}
+
+export async function bench(argv: string[]): Promise<number> {
+  const cmd = new Command('dirsize bench')
+    .description('Time dirsize (serial and parallel) against the peers installed here.')
+    .option('--quick', 'small trees, 3 rounds: well under a minute')
+    .option('--path <DIR...>', 'benchmark these real trees instead of generated ones')
+    .option('--out <DIR>', 'write results.json and chart.svg there')
+    .option('--cold', 'drop the page cache before each run (root only)')
+    .option('--rounds <N>', 'timed rounds per tool (default 5, --quick 3)', integer(1))
+    .option('--seed <N>', 'seed for the generated trees', integer(0), 1)
+    .option('--dir <DIR>', 'where generated trees live (default: the temp dir)')
+    .option('--floor <FILE>', 'floor.c to build and time beside dirsize (default: ../shared/tools/floor.c)')
+    .option('--only <SHAPE...>', 'only these generated shapes: balanced wide deep tiny')
+    .exitOverride()
+  let flags: Flags
+  try {
+    cmd.parse(argv, { from: 'user' })
+    flags = cmd.opts<Flags>()
+  } catch (e) {
+    const code = (e as { code?: string }).code
+    return code === 'commander.helpDisplayed' || code === 'commander.help' ? 0 : 2
+  }
+  if (flags.cold) {
+    const why = cannotDrop()
+    if (why) {
+      process.stderr.write(`dirsize bench: --cold: ${why}\n`)
+      return 2
+    }
+  }
+  const quick = Boolean(flags.quick)
+  const rounds = flags.rounds ?? (quick ? 3 : 5)
+  const warmup = flags.cold ? 0 : 1
+  const cores = os.availableParallelism()
+  const threads = threadSweep(cores)
+  const log = (s: string): void => void process.stderr.write(`${s}\n`)
+
+  const base = flags.dir ?? path.join(os.tmpdir(), 'dirsize-bench')
+  const roots: Array<{ shape: string; path: string }> = flags.path
+    ? flags.path.map((p) => ({ shape: path.basename(path.resolve(p)), path: p }))
+    : specs(quick)
+        .filter((s) => !flags.only || flags.only.includes(s.shape))
+        .map((s) => ({ shape: s.shape, path: generate(s, base, flags.seed, log) }))
+
+  const { tools, skipped } = lineup({ threads, floor: flags.floor ?? defaultFloor() })
+  const results: BenchResults = {
+    machine: machine(roots[0]?.path ?? base),
+    options: { quick, cold: Boolean(flags.cold), rounds, warmup, seed: flags.seed, threads },
+    startedAt: new Date().toISOString(),
+    trees: [],
+    skipped,
+  }
+  for (const root of roots) {
+    const reference = dirsizeSync(root.path, { threads: 1 })
+    const entries = reference.files + reference.dirs + reference.symlinks + reference.others
+    const du = tools.find((t) => t.label === 'du -sb')
+    const tree: TreeResult = { shape: root.shape, path: root.path, entries, referenceBytes: reference.bytes, rows: [], failed: [] }
+    if (du) tree.referenceBytes = du.measure(root.path, 1, 0, false).bytes
+    let serial: number | undefined
+    for (const tool of tools) {
+      log(`${root.shape}: ${tool.label}`)
+      let m
+      try {
+        m = tool.measure(root.path, rounds, warmup, Boolean(flags.cold))
+      } catch (e) {
+        tree.failed.push({ tool: tool.label, reason: (e as Error).message })
+        continue
+      }
+      const med = median(m.times)
+      if (tool.threads === 1) serial = med
+      const row: Row = {
+        tool: tool.label,
+        threads: tool.threads,
+        times: m.times,
+        medianMs: med,
+        minMs: Math.min(...m.times),
+        maxMs: Math.max(...m.times),
+        entriesPerSec: entries / (med / 1000),
+        speedup: serial ? serial / med : 1,
+        efficiency: tool.threads && serial ? serial / med / tool.threads : undefined,
+        peakRssMiB: m.maxRssKiB === undefined ? undefined : m.maxRssKiB / 1024,
+        bytes: m.bytes,
+        agrees: m.bytes === tree.referenceBytes,
+      }
+      tree.rows.push(row)
+    }
+    results.trees.push(tree)
+  }
+
+  process.stdout.write(`${table(results)}\n`)
+  if (flags.out) {
+    fs.mkdirSync(flags.out, { recursive: true })
+    fs.writeFileSync(path.join(flags.out, 'results.json'), `${JSON.stringify(results, null, 2)}\n`)
+    try {
+      fs.writeFileSync(path.join(flags.out, 'chart.svg'), await chart(results))
+    } catch (e) {
+      log(`dirsize bench: no chart (${(e as Error).message}); install vega and vega-lite to draw it`)
+    }
+    log(`wrote ${path.join(flags.out, 'results.json')} and chart.svg`)
+  }
+  return 0
+}
+
+if (require.main === module) {
+  bench(process.argv.slice(2)).then((code) => {
+    process.exitCode = code
+  })
+}
