@@ -85,16 +85,33 @@ export async function chart(r: BenchResults): Promise<string> {
   const spec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: `dirsize benchmark: ${r.machine.cores} cores, ${r.options.cold ? 'cold' : 'warm'} cache`,
+    // Tools colour the bars, trees the lines: two colour scales, each with its own legend.
+    resolve: { scale: { color: 'independent' }, legend: { color: 'independent' } },
     vconcat: [
       {
-        title: 'Median wall time per tool (ms, log scale)',
+        title: 'Median wall time per tool (ms; each tree on its own scale)',
         data: { values: times },
-        mark: 'bar',
-        encoding: {
-          row: { field: 'tree', type: 'nominal', title: null },
-          y: { field: 'tool', type: 'nominal', sort: null, title: null },
-          x: { field: 'ms', type: 'quantitative', scale: { type: 'log' }, title: 'ms' },
-          color: { field: 'tool', type: 'nominal', legend: null },
+        facet: { row: { field: 'tree', type: 'nominal', title: null } },
+        spec: {
+          width: 420,
+          layer: [
+            {
+              mark: 'bar',
+              encoding: {
+                y: { field: 'tool', type: 'nominal', sort: null, title: null },
+                x: { field: 'ms', type: 'quantitative', title: 'ms' },
+                color: { field: 'tool', type: 'nominal', legend: null },
+              },
+            },
+            {
+              mark: { type: 'text', align: 'left', dx: 3 },
+              encoding: {
+                y: { field: 'tool', type: 'nominal', sort: null },
+                x: { field: 'ms', type: 'quantitative' },
+                text: { field: 'ms', type: 'quantitative', format: '.1f' },
+              },
+            },
+          ],
         },
         resolve: { scale: { x: 'independent' } },
       },
@@ -114,7 +131,7 @@ export async function chart(r: BenchResults): Promise<string> {
             encoding: {
               x: { field: 'threads', type: 'quantitative', title: 'threads' },
               y: { field: 'speedup', type: 'quantitative', title: 'speedup (dashed: ideal)' },
-              color: { field: 'tree', type: 'nominal' },
+              color: { field: 'tree', type: 'nominal', legend: { orient: 'right' } },
             },
           },
         ],
