@@ -1,0 +1,87 @@
+#!/usr/bin/env node
+// The packaging check (`npm run pack:check`): pack the root package and npm/linux-x64-gnu as
+// npm would publish them, install them into empty projects, and check what a user gets:
+//   root + platform package -> backend 'native', totals equal du;
+//   root tarball alone      -> backend 'typescript', one warning line, the same totals.
+// Run after a build (the platform package takes the freshly built .node file).
+import { execFileSync, spawnSync } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+const triple = 'linux-x64-gnu'
+const binary = `dirsize.${triple}.node`
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'dirsize-pack-'))
+const failures = []
+const check = (ok, what) => {
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`)
+  if (!ok) failures.push(what)
+}
+
+function pack(dir) {
+  const out = execFileSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
+  const [info] = JSON.parse(out)
+  return { file: path.join(work, info.filename), files: info.files.map((f) => f.path) }
+}
+
+function project(name, tarballs) {
+  const dir = path.join(work, name)
+  fs.mkdirSync(dir)
+  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name, private: true }))
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', ...tarballs], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] })
+  return dir
+}
+
+function scan(dir, target) {
+  const script = `const d = require('dirsize'); const r = d.dirsizeSync(${JSON.stringify(target)});
+    console.log(JSON.stringify({ backend: d.backend, resultBackend: r.backend, bytes: r.bytes, diskBytes: r.diskBytes }))`
+  const r = spawnSync(process.execPath, ['-e', script], { cwd: dir, encoding: 'utf8', env: { ...process.env, DIRSIZE_NATIVE: '' } })
+  if (r.status !== 0) throw new Error(`scan in ${dir} failed: ${r.stderr}`)
+  return { ...JSON.parse(r.stdout), stderr: r.stderr }
+}
+
+try {
+  const built = path.join(root, binary)
+  if (!fs.existsSync(built)) throw new Error(`${binary} is missing: run npm run build first`)
+
+  const main = pack(root)
+  check(!main.files.some((f) => f.endsWith('.node')), 'the root tarball ships no .node binary')
+  for (const f of ['binding.js', 'binding.d.ts', 'dist/index.js', 'dist/index.d.ts', 'esm/index.mjs', 'esm/index.d.mts', 'bin/dirsize.js', 'dist/src/compat/get-folder-size.js', 'README.md']) {
+    check(main.files.includes(f), `the root tarball ships ${f}`)
+  }
+  check(!main.files.some((f) => f.startsWith('src-rs/') || f.startsWith('__test__/') || f.endsWith('.ts') && !f.endsWith('.d.ts')), 'and no Rust or TypeScript sources, no tests')
+
+  const platformDir = path.join(root, 'npm', triple)
+  fs.copyFileSync(built, path.join(platformDir, binary))
+  let platform
+  try {
+    platform = pack(platformDir)
+  } finally {
+    fs.rmSync(path.join(platformDir, binary))
+  }
+  check(platform.files.includes(binary), `dirsize-${triple} ships ${binary}`)
+
+  const target = path.join(root, 'src')
+  const du = (flags) => Number(execFileSync('du', [...flags, target], { encoding: 'utf8' }).split('\t')[0])
+  const want = { bytes: du(['-sb']), diskBytes: du(['-s', '-B1']) }
+
+  const native = scan(project('with-binary', [main.file, platform.file]), target)
+  check(native.backend === 'native' && native.resultBackend === 'native', `root + platform package: backend 'native' (got ${native.backend})`)
+  check(native.bytes === want.bytes && native.diskBytes === want.diskBytes, 'root + platform package: totals equal du')
+  check(native.stderr === '', 'root + platform package: nothing on stderr')
+
+  const fallback = scan(project('root-only', [main.file]), target)
+  check(fallback.backend === 'typescript' && fallback.resultBackend === 'typescript', `root tarball alone: backend 'typescript' (got ${fallback.backend})`)
+  check(fallback.bytes === want.bytes && fallback.diskBytes === want.diskBytes, 'root tarball alone: the same totals')
+  const warning = `dirsize: no prebuilt binary for ${process.platform}-${process.arch}; using the slower TypeScript walker\n`
+  check(fallback.stderr === warning, `root tarball alone: the one warning line (got ${JSON.stringify(fallback.stderr)})`)
+} catch (e) {
+  failures.push(e.message)
+  console.error(e.message)
+} finally {
+  fs.rmSync(work, { recursive: true, force: true })
+}
+console.log(failures.length ? `pack:check: ${failures.length} failed` : 'pack:check: all good')
+process.exitCode = failures.length ? 1 : 0
