@@ -79,7 +79,10 @@ pub enum Hint {
     Unknown,
 }
 
+#[cfg(any(target_os = "linux", target_os = "android"))]
 pub use linux::*;
+#[cfg(all(unix, not(any(target_os = "linux", target_os = "android"))))]
+pub use other_unix::*;
 
 #[cfg(any(target_os = "linux", target_os = "android"))]
 mod linux {
@@ -138,6 +141,67 @@ mod linux {
         ) -> Result<(), OsError> {
             let mut dir = RawDir::new(fd, &mut self.buf);
             while let Some(entry) = dir.next() {
+                let entry = entry?;
+                let name = entry.file_name();
+                let b = name.to_bytes();
+                if b == b"." || b == b".." {
+                    continue;
+                }
+                let hint = match entry.file_type() {
+                    FileType::Directory => Hint::Dir,
+                    FileType::Unknown => Hint::Unknown,
+                    _ => Hint::NotDir,
+                };
+                if !f(name, hint) {
+                    break;
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
+/// macOS and the BSDs have no statx: fstatat relative to the directory fd (the same single
+/// call per entry), and readdir through rustix's `Dir` (libc's, on a dup of the fd).
+#[cfg(all(unix, not(any(target_os = "linux", target_os = "android"))))]
+mod other_unix {
+    use super::*;
+    use rustix::fs::{fstat, statat, Dir, Stat};
+
+    fn meta(s: &Stat) -> Meta {
+        Meta {
+            kind: Kind::from_file_type(FileType::from_raw_mode(s.st_mode as rustix::fs::RawMode)),
+            size: s.st_size as u64,
+            blocks: s.st_blocks as u64,
+            dev: s.st_dev as u64,
+            ino: s.st_ino as u64,
+            nlink: s.st_nlink as u64,
+        }
+    }
+
+    pub fn stat_at(dir: BorrowedFd<'_>, name: &CStr, follow: bool) -> Result<Meta, OsError> {
+        let flags = if follow { AtFlags::empty() } else { AtFlags::SYMLINK_NOFOLLOW };
+        Ok(meta(&statat(dir, name, flags)?))
+    }
+
+    pub fn stat_fd(fd: BorrowedFd<'_>) -> Result<Meta, OsError> {
+        Ok(meta(&fstat(fd)?))
+    }
+
+    pub struct DirReader;
+
+    impl DirReader {
+        pub fn new() -> Self {
+            DirReader
+        }
+
+        pub fn for_each(
+            &mut self,
+            fd: BorrowedFd<'_>,
+            mut f: impl FnMut(&CStr, Hint) -> bool,
+        ) -> Result<(), OsError> {
+            let mut dir = Dir::read_from(fd)?;
+            while let Some(entry) = dir.read() {
                 let entry = entry?;
                 let name = entry.file_name();
                 let b = name.to_bytes();
