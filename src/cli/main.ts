@@ -175,6 +175,7 @@ async function run(paths: string[], flags: Flags, depth: number | undefined, ign
   const kept: object[] = []
   const total: Counters = { bytes: 0, diskBytes: 0, files: 0, dirs: 0, symlinks: 0, others: 0, errorCount: 0 }
   const onRoot = (r: RootResult<number>): void => {
+    finished++
     status?.clear()
     reportErrors(r.errors, r.errorCount)
     for (const k of Object.keys(total) as Array<keyof Counters>) total[k] += r[k]
@@ -197,6 +198,8 @@ async function run(paths: string[], flags: Flags, depth: number | undefined, ign
   }
 
   let elapsedMs = 0
+  let last: Progress | undefined
+  let finished = 0
   try {
     const result = await dirsize(paths, {
       countLinks: flags.countLinks,
@@ -209,13 +212,24 @@ async function run(paths: string[], flags: Flags, depth: number | undefined, ign
       threads: flags.threads,
       signal: ac.signal,
       onRoot: onRoot as (r: RootResult<number | bigint>) => void,
-      onProgress: status ? (p: Progress) => status.update(p) : undefined,
+      // Always watched: on Ctrl-C the last counters are the partial size of the root under way.
+      onProgress: (p: Progress) => {
+        last = p
+        status?.update(p)
+      },
     })
     elapsedMs = result.elapsedMs
   } catch (e) {
     status?.clear()
     if (interrupted) {
-      if (!json && !ndjson) io.stderr.write('dirsize: interrupted; the lines above are the roots that were finished\n')
+      // --json: no half document. Text: what was counted of the root under way, marked partial.
+      if (!json && !ndjson && finished < paths.length && last) {
+        const partial = { bytes: last.bytes - total.bytes, diskBytes: last.diskBytes - total.diskBytes }
+        line(size(partial), paths[finished]!)
+        io.stderr.write(`dirsize: interrupted: the last line is partial (${(last.files + last.dirs + last.symlinks + last.others - total.files - total.dirs - total.symlinks - total.others).toLocaleString('en-US')} entries counted so far)\n`)
+      } else if (!json) {
+        io.stderr.write('dirsize: interrupted\n')
+      }
       return 130
     }
     io.stderr.write(`dirsize: ${(e as Error).message}\n`)
