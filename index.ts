@@ -9,7 +9,11 @@ import { binding, scanNative, scanNativeSync } from './src/native'
 import { optionTypeError } from './src/errors'
 import { normalize } from './src/options'
 import type { Backend, Num, Options, Result } from './src/types'
-import { scanTs, scanTsSync } from './src/walker/backend'
+
+/** The TypeScript walker, loaded only when it answers (its globs need picomatch). */
+function tsWalker(): typeof import('./src/walker/backend') {
+  return require('./src/walker/backend') as typeof import('./src/walker/backend')
+}
 
 export type {
   Backend, LargeFile, Num, Options, Progress, Result, RootResult, ScanError, Totals, TreeEntry,
@@ -27,7 +31,7 @@ export function dirsize(path: string | readonly string[], options?: Options & { 
 export function dirsize(path: string | readonly string[], options?: Options): Promise<Result<Num>>
 export async function dirsize(path: string | readonly string[], options?: Options): Promise<Result<Num>> {
   const n = normalize(path, options)
-  return backend === 'native' ? scanNative(binding()!, n) : scanTs(n)
+  return backend === 'native' ? scanNative(binding()!, n) : tsWalker().scanTs(n)
 }
 
 /** The same scan, blocking the calling thread until it is done (no progress, no signal). */
@@ -39,7 +43,7 @@ export function dirsizeSync(path: string | readonly string[], options?: Options)
   for (const name of ['signal', 'onProgress', 'onRoot'] as const) {
     if (n[name] !== undefined) throw optionTypeError(name, 'absent in dirsizeSync (it blocks the thread; use dirsize)', n[name])
   }
-  return backend === 'native' ? scanNativeSync(binding()!, n) : scanTsSync(n)
+  return backend === 'native' ? scanNativeSync(binding()!, n) : tsWalker().scanTsSync(n)
 }
 
 export default dirsize
