@@ -47,3 +47,13 @@ export function dirsizeSync(path: string | readonly string[], options?: Options)
 }
 
 export default dirsize
+
+/** A self-contained HTML report (a zoomable treemap, tables, totals) of a scan. */
+export async function report(
+  paths: string | readonly string[],
+  options?: import('./src/report/index').ReportOptions,
+): Promise<string> {
+  return (require('./src/report/index') as typeof import('./src/report/index')).report(paths, options)
+}
+
+export type { ReportOptions } from './src/report/index'

@@ -18,6 +18,7 @@ Examples:
   dirsize --exclude node_modules --exclude '*.log' .
   dirsize --ndjson /srv/* > audit.ndjson     one JSON line per root, as each finishes
   jq -r 'select(.path) | [.diskBytes, .path] | @tsv' audit.ndjson | sort -n
+  dirsize --html report.html ~/projects      a treemap of what fills it, in one HTML file
   dirsize bench --quick --out bench-out     time dirsize against du and the npm packages
 
 Exit status: 0 if everything was read, 1 if some root or entry could not be read (each one
@@ -42,6 +43,7 @@ interface Flags {
   json?: boolean
   ndjson?: boolean
   progress?: boolean
+  html?: string
 }
 
 function integer(min: number) {
@@ -80,6 +82,7 @@ function program(version: string): Command {
     .option('-0, --null', 'end each output line with NUL, not newline (exact path bytes)')
     .option('--json', 'one JSON document on stdout')
     .option('--ndjson', 'one JSON line per root as soon as it is done, then a total line')
+    .option('--html <FILE>', 'also write a self-contained HTML report (a zoomable treemap) to FILE')
     .option('--progress', 'show a status line on stderr even when it is not a terminal')
     .option('--no-progress', 'never show the status line')
     .version(version, '--version')
@@ -127,7 +130,29 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
       return usage(`--ignore: ${(e as Error).message}`)
     }
   }
+  if (flags.html !== undefined) return htmlReport(paths, flags, ignore, io)
   return run(paths, flags, depth, ignore, io)
+}
+
+/** --html: the report page, then du's lines as usual. */
+async function htmlReport(paths: string[], flags: Flags, ignore: RegExp | undefined, io: Io): Promise<number> {
+  const { report } = await import('../report/index.js')
+  try {
+    await report(paths, {
+      file: flags.html,
+      countLinks: flags.countLinks,
+      followSymlinks: flags.dereference,
+      oneFileSystem: flags.oneFileSystem,
+      exclude: flags.exclude,
+      ignore,
+      threads: flags.threads,
+    })
+  } catch (e) {
+    io.stderr.write(`dirsize: --html: ${(e as Error).message}\n`)
+    return 1
+  }
+  io.stderr.write(`dirsize: wrote ${flags.html}\n`)
+  return run(paths, { ...flags, html: undefined }, flags.maxDepth, ignore, io)
 }
 
 interface Counters {

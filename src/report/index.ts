@@ -1,0 +1,38 @@
+/** `report()`: scan, then write one self-contained HTML page with a zoomable treemap. */
+import fs from 'node:fs'
+import os from 'node:os'
+
+import { dirsize } from '../../index'
+import type { Options, Result, RootResult } from '../types'
+
+import { type Bounds, reportData } from './data'
+import { html } from './html'
+
+export interface ReportOptions extends Omit<Options, 'bigint' | 'onRoot' | 'depth' | 'top'> {
+  /** Directories listed down to this depth (default 6); deeper ones are folded into them. */
+  depth?: number
+  /** Largest files placed in the map and the table (default 200). */
+  top?: number
+  /** Children under this share of their root's size are folded into "(other)" (default 0.001). */
+  minShare?: number
+  /** Write the page here, too. */
+  file?: string
+}
+
+// A page over ~10 MB is slow to open; the share floor rises until the data fits.
+const MAX_DATA = 9 * 1024 * 1024
+
+export async function report(paths: string | readonly string[], options: ReportOptions = {}): Promise<string> {
+  const { file, minShare = 0.001, depth = 6, top = 200, ...scan } = options
+  const list = typeof paths === 'string' ? [paths] : [...paths]
+  const result = (await dirsize(list, { ...scan, depth, top })) as Result<number>
+  const roots = result.roots as RootResult<number>[]
+  let bounds: Bounds = { minShare, tableRows: 50 }
+  let page = html(reportData(result, roots, bounds, os.hostname(), process.cwd()))
+  while (page.length > MAX_DATA && bounds.minShare < 0.1) {
+    bounds = { ...bounds, minShare: bounds.minShare * 4 }
+    page = html(reportData(result, roots, bounds, os.hostname(), process.cwd()))
+  }
+  if (file) fs.writeFileSync(file, page)
+  return page
+}
