@@ -6,8 +6,11 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use rayon::ThreadPool;
 
+/// The machine's available parallelism, read once: std reads cgroup files and the affinity
+/// mask each time it is asked, which costs more than sizing a small tree.
 pub fn default_threads() -> usize {
-    std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
+    static N: OnceLock<usize> = OnceLock::new();
+    *N.get_or_init(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1))
 }
 
 pub fn get(threads: usize) -> Arc<ThreadPool> {
