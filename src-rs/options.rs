@@ -5,7 +5,7 @@ use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
 /// Options as the caller gives them (plain data, no engine types).
 #[derive(Debug, Clone, Default)]
 pub struct ScanOptions {
-    /// Worker threads; `None` means the machine's available parallelism, 1 walks serially.
+    /// Worker threads; `None` means `pool::default_threads()`, 1 walks serially.
     pub threads: Option<usize>,
     pub count_links: bool,
     pub follow_symlinks: bool,

@@ -4,7 +4,7 @@
 export type Num = number | bigint
 
 export interface Options {
-  /** Worker threads (default: available parallelism); 1 walks serially on one thread. */
+  /** Worker threads (default: 4 per core, at most 64); 1 walks serially on one thread. */
   threads?: number
   /** Count every hard link of a file (du -l); by default a file counts once per scan. */
   countLinks?: boolean

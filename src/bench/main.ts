@@ -35,11 +35,11 @@ function integer(min: number) {
   }
 }
 
-/** 1, 2, 4, ... up to twice the cores. */
+/** 1, 2, 4, ... up to four threads per core (dirsize's default). */
 export function threadSweep(cores: number): number[] {
   const out: number[] = []
-  for (let t = 1; t <= 2 * cores; t *= 2) out.push(t)
-  if (out.at(-1) !== 2 * cores) out.push(2 * cores)
+  for (let t = 1; t <= 4 * cores; t *= 2) out.push(t)
+  if (out.at(-1) !== 4 * cores) out.push(4 * cores)
   return out
 }
 

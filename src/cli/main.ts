@@ -78,7 +78,7 @@ function program(version: string): Command {
     .option('--exclude <PATTERN>', 'skip entries matching this glob (repeatable)', collect, [])
     .option('--ignore <REGEX>', 'skip entries whose full path matches this JavaScript RegExp')
     .option('--top <N>', 'also list the N largest files', integer(1))
-    .option('--threads <N>', 'worker threads (default: the number of cores)', integer(1))
+    .option('--threads <N>', 'worker threads (default: 4 per core, at most 64)', integer(1))
     .option('-0, --null', 'end each output line with NUL, not newline (exact path bytes)')
     .option('--json', 'one JSON document on stdout')
     .option('--ndjson', 'one JSON line per root as soon as it is done, then a total line')
