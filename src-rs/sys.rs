@@ -79,6 +79,21 @@ pub enum Hint {
     Unknown,
 }
 
+impl Hint {
+    fn of(t: FileType) -> Hint {
+        match t {
+            FileType::Directory => Hint::Dir,
+            FileType::Unknown => Hint::Unknown,
+            _ => Hint::NotDir,
+        }
+    }
+}
+
+/// `.` and `..`: listed by every directory, never walked.
+fn is_dot(name: &CStr) -> bool {
+    matches!(name.to_bytes(), b"." | b"..")
+}
+
 #[cfg(any(target_os = "linux", target_os = "android"))]
 pub use linux::*;
 #[cfg(all(unix, not(any(target_os = "linux", target_os = "android"))))]
@@ -143,16 +158,10 @@ mod linux {
             while let Some(entry) = dir.next() {
                 let entry = entry?;
                 let name = entry.file_name();
-                let b = name.to_bytes();
-                if b == b"." || b == b".." {
+                if is_dot(name) {
                     continue;
                 }
-                let hint = match entry.file_type() {
-                    FileType::Directory => Hint::Dir,
-                    FileType::Unknown => Hint::Unknown,
-                    _ => Hint::NotDir,
-                };
-                if !f(name, hint) {
+                if !f(name, Hint::of(entry.file_type())) {
                     break;
                 }
             }
@@ -204,16 +213,10 @@ mod other_unix {
             while let Some(entry) = dir.read() {
                 let entry = entry?;
                 let name = entry.file_name();
-                let b = name.to_bytes();
-                if b == b"." || b == b".." {
+                if is_dot(name) {
                     continue;
                 }
-                let hint = match entry.file_type() {
-                    FileType::Directory => Hint::Dir,
-                    FileType::Unknown => Hint::Unknown,
-                    _ => Hint::NotDir,
-                };
-                if !f(name, hint) {
+                if !f(name, Hint::of(entry.file_type())) {
                     break;
                 }
             }
