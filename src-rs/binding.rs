@@ -170,7 +170,7 @@ fn invalid(message: &str) -> Error {
 
 impl Prepared {
     fn threads(&self) -> usize {
-        self.opts.threads.unwrap_or_else(crate::pool::default_threads).max(1)
+        self.opts.thread_count()
     }
 
     fn run(

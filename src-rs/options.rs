@@ -23,6 +23,13 @@ pub struct ScanOptions {
     pub strict: bool,
 }
 
+impl ScanOptions {
+    /// The threads a scan runs on: as asked, else the pool's default; at least 1.
+    pub fn thread_count(&self) -> usize {
+        self.threads.unwrap_or_else(crate::pool::default_threads).max(1)
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct JsRegex {
     pub source: String,

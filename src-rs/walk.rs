@@ -131,7 +131,7 @@ pub fn scan_each(
     state: &ScanState,
     mut each: impl FnMut(RootResult),
 ) -> Result<ScanResult, ScanFailure> {
-    let threads = opts.threads.unwrap_or_else(crate::pool::default_threads).max(1);
+    let threads = opts.thread_count();
     let pool = (threads > 1).then(|| crate::pool::get(threads));
     let links = LinkSet::default();
     let mut result = ScanResult::default();

@@ -15,7 +15,7 @@ fn run(roots: &[&Path], opts: &ScanOptions) -> Result<ScanResult, ScanFailure> {
     let roots: Vec<CString> =
         roots.iter().map(|p| CString::new(p.as_os_str().as_bytes()).unwrap()).collect();
     let filter = Filter::new(opts).unwrap();
-    let threads = opts.threads.unwrap_or_else(crate::pool::default_threads);
+    let threads = opts.thread_count();
     let state = ScanState::new(threads);
     scan(&roots, opts, &filter, &state)
 }
