@@ -71,3 +71,18 @@ export function finalProgress(r: Result<Num>): Progress {
     elapsedMs: r.elapsedMs,
   }
 }
+
+/** A root's counters, as the CLI's JSON and the HTML report list them. */
+export interface Counters {
+  bytes: number
+  diskBytes: number
+  files: number
+  dirs: number
+  symlinks: number
+  others: number
+  errorCount: number
+}
+
+export function countersOf(r: RootResult<number>): Counters {
+  return { bytes: r.bytes, diskBytes: r.diskBytes, files: r.files, dirs: r.dirs, symlinks: r.symlinks, others: r.others, errorCount: r.errorCount }
+}

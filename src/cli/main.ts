@@ -2,6 +2,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander'
 
 import { dirsize } from '../../index'
+import { type Counters, countersOf } from '../result'
 import type { Progress, RootResult, ScanError } from '../types'
 
 import { human, pathBytes, showPath } from './format'
@@ -155,16 +156,6 @@ async function htmlReport(paths: string[], flags: Flags, ignore: RegExp | undefi
   return run(paths, { ...flags, html: undefined }, flags.maxDepth, ignore, io)
 }
 
-interface Counters {
-  bytes: number
-  diskBytes: number
-  files: number
-  dirs: number
-  symlinks: number
-  others: number
-  errorCount: number
-}
-
 async function run(paths: string[], flags: Flags, depth: number | undefined, ignore: RegExp | undefined, io: Io): Promise<number> {
   const apparent = Boolean(flags.bytes || flags.apparentSize)
   const exact = Boolean(flags.bytes) && !flags.humanReadable && !flags.si
@@ -282,13 +273,7 @@ function rootJson(r: RootResult<number>): object {
   }
   const doc: Record<string, unknown> = {
     path: r.path,
-    bytes: r.bytes,
-    diskBytes: r.diskBytes,
-    files: r.files,
-    dirs: r.dirs,
-    symlinks: r.symlinks,
-    others: r.others,
-    errorCount: r.errorCount,
+    ...countersOf(r),
     errors: r.errors.map((e) => withRaw({ path: e.path, pathBuffer: e.pathBuffer, code: e.code, message: e.message })),
   }
   if (r.pathBuffer) doc.pathBase64 = r.pathBuffer.toString('base64')

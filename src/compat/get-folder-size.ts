@@ -52,17 +52,13 @@ async function core(itemPath: string, options: getFolderSize.Options = {}, mode:
   const errors: Error[] = []
   let size = 0n
   try {
-    if (options.fs) {
-      const n = normalize(itemPath, { ignore: options.ignore, strict: mode.strict, bigint: true })
-      // get-folder-size joins with path.join, and its errors carry the paths it asked for.
-      const r = await scanTs(n, { fs: options.fs as unknown as AsyncFs, join: (d, name) => join(String(d), String(name)) })
-      size = r.bytes as bigint
-      errors.push(...asErrors(r.errors))
-    } else {
-      const r = await dirsize(itemPath, { ignore: options.ignore, strict: mode.strict, bigint: true })
-      size = r.bytes
-      errors.push(...asErrors(r.errors))
-    }
+    const scan = { ignore: options.ignore, strict: mode.strict, bigint: true } as const
+    const r = options.fs
+      ? // get-folder-size joins with path.join, and its errors carry the paths it asked for.
+        await scanTs(normalize(itemPath, scan), { fs: options.fs as unknown as AsyncFs, join: (d, name) => join(String(d), String(name)) })
+      : await dirsize(itemPath, scan)
+    size = r.bytes as bigint
+    errors.push(...asErrors(r.errors))
   } catch (e) {
     // A root that cannot be read: get-folder-size records the lstat error and returns 0.
     if (mode.strict || !(e instanceof Error) || !('code' in e) || e instanceof TypeError) throw e

@@ -4,6 +4,7 @@
  * `top`; a directory's own files that are not listed become one "(files)" leaf, and
  * children too small to see are folded into one "(other)" leaf per directory.
  */
+import { type Counters, countersOf } from '../result'
 import type { Result, RootResult } from '../types'
 
 export interface ReportNode {
@@ -16,15 +17,8 @@ export interface ReportNode {
   children?: ReportNode[]
 }
 
-export interface ReportRoot {
+export interface ReportRoot extends Counters {
   path: string
-  bytes: number
-  diskBytes: number
-  files: number
-  dirs: number
-  symlinks: number
-  others: number
-  errorCount: number
   errors: Array<{ path: string; code: string; message: string }>
   tree: ReportNode
   largestDirs: Array<{ path: string; bytes: number; diskBytes: number; files: number }>
@@ -112,13 +106,7 @@ export function rootData(r: RootResult<number>, bounds: Bounds): ReportRoot {
   }
   return {
     path: r.path,
-    bytes: r.bytes,
-    diskBytes: r.diskBytes,
-    files: r.files,
-    dirs: r.dirs,
-    symlinks: r.symlinks,
-    others: r.others,
-    errorCount: r.errorCount,
+    ...countersOf(r),
     errors: r.errors.slice(0, bounds.tableRows).map((e) => ({ path: e.path, code: e.code, message: e.message })),
     tree: finish(root),
     largestDirs: tree

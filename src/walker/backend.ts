@@ -39,14 +39,31 @@ function toRoot(r: WalkRoot, num: Numberer): RootResult<Num> {
   return root
 }
 
+/** Gathers finished roots: the running sums, and each root handed on or kept. */
+function collector(n: Normalized, num: Numberer) {
+  const roots: RootResult<Num>[] = []
+  const sum = zero()
+  let errorCount = 0
+  return {
+    each(r: WalkRoot): void {
+      for (const k of Object.keys(sum) as Array<keyof typeof sum>) sum[k] += r.totals[k]
+      errorCount += r.errorCount
+      const root = toRoot(r, num)
+      if (n.onRoot) n.onRoot(root)
+      else roots.push(root)
+    },
+    result(started: number): Result<Num> {
+      throwIfSingleRootFailed(n, roots)
+      return assemble(n, roots, totalsOf(sum, num), errorCount, started, 'typescript')
+    },
+  }
+}
+
 export async function scanTs(n: Normalized, extras: TsScanExtras = {}): Promise<Result<Num>> {
   const started = performance.now()
   const { signal, onProgress } = n
   if (signal?.aborted) throw abortError(signal)
-  const num = numberer(n)
-  const roots: RootResult<Num>[] = []
-  const sum = zero()
-  let errorCount = 0
+  const collect = collector(n, numberer(n))
   const live = { ...zero(), errors: 0 }
   const timer = onProgress
     ? setInterval(() => {
@@ -57,14 +74,7 @@ export async function scanTs(n: Normalized, extras: TsScanExtras = {}): Promise<
       }, n.progressIntervalMs)
     : undefined
   timer?.unref()
-  const each = (r: WalkRoot): void => {
-    for (const k of Object.keys(sum) as Array<keyof typeof sum>) sum[k] += r.totals[k]
-    errorCount += r.errorCount
-    const root = toRoot(r, num)
-    if (n.onRoot) n.onRoot(root)
-    else roots.push(root)
-  }
-  const walk = walkRoots(n, { buffers: !extras.fs, join: extras.join, stopped: () => signal?.aborted === true, live }, each)
+  const walk = walkRoots(n, { buffers: !extras.fs, join: extras.join, stopped: () => signal?.aborted === true, live }, collect.each)
   try {
     if (extras.fs) await runCustomAsync(walk, extras.fs)
     else await runNodeAsync(walk)
@@ -74,30 +84,20 @@ export async function scanTs(n: Normalized, extras: TsScanExtras = {}): Promise<
     if (timer) clearInterval(timer)
   }
   if (signal?.aborted) throw abortError(signal)
-  throwIfSingleRootFailed(n, roots)
-  const result = assemble(n, roots, totalsOf(sum, num), errorCount, started, 'typescript')
+  const result = collect.result(started)
   onProgress?.(finalProgress(result))
   return result
 }
 
 export function scanTsSync(n: Normalized): Result<Num> {
   const started = performance.now()
-  const num = numberer(n)
-  const roots: RootResult<Num>[] = []
-  const sum = zero()
-  let errorCount = 0
-  const walk = walkRoots(n, { buffers: true }, (r) => {
-    for (const k of Object.keys(sum) as Array<keyof typeof sum>) sum[k] += r.totals[k]
-    errorCount += r.errorCount
-    roots.push(toRoot(r, num))
-  })
+  const collect = collector(n, numberer(n))
   try {
-    runNodeSync(walk)
+    runNodeSync(walkRoots(n, { buffers: true }, collect.each))
   } catch (e) {
     throw e instanceof StrictError ? strictError(e) : e
   }
-  throwIfSingleRootFailed(n, roots)
-  return assemble(n, roots, totalsOf(sum, num), errorCount, started, 'typescript')
+  return collect.result(started)
 }
 
 /** Under `strict`, the first error: the fs's own Error object, as fs would have thrown it. */
