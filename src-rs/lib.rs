@@ -18,5 +18,6 @@ pub use options::{Filter, JsRegex, OptionError, ScanOptions};
 pub use totals::Totals;
 pub use walk::{scan, scan_each, RootResult, ScanError, ScanFailure, ScanResult, ScanState};
 
-#[cfg(test)]
+// Compared with GNU du, which only Unix has.
+#[cfg(all(test, unix))]
 mod walk_tests;

@@ -3,13 +3,17 @@
 //! symlinks), so the set stays small on ordinary trees.
 
 use std::collections::HashSet;
-use std::hash::{BuildHasher, Hash, Hasher};
+use std::hash::BuildHasher;
 use std::sync::Mutex;
+
+use crate::sys::FileId;
 
 const SHARDS: usize = 64;
 
+type Shard = Mutex<HashSet<(u64, FileId)>>;
+
 pub struct LinkSet {
-    shards: Box<[Mutex<HashSet<(u64, u64)>>]>,
+    shards: Box<[Shard]>,
     hasher: std::collections::hash_map::RandomState,
 }
 
@@ -24,10 +28,8 @@ impl Default for LinkSet {
 
 impl LinkSet {
     /// True the first time a (dev, ino) is seen in this scan.
-    pub fn first_visit(&self, dev: u64, ino: u64) -> bool {
-        let mut h = self.hasher.build_hasher();
-        (dev, ino).hash(&mut h);
-        let shard = (h.finish() as usize) % SHARDS;
+    pub fn first_visit(&self, dev: u64, ino: FileId) -> bool {
+        let shard = (self.hasher.hash_one((dev, ino)) as usize) % SHARDS;
         let mut set = self.shards[shard].lock().unwrap_or_else(|p| p.into_inner());
         set.insert((dev, ino))
     }

@@ -160,6 +160,13 @@ fn bytes_as_path(b: &[u8]) -> &std::path::Path {
     std::path::Path::new(std::ffi::OsStr::from_bytes(b))
 }
 
+/// Windows names are WTF-8 here; a lone surrogate (the only thing that is not UTF-8) can
+/// match only a wildcard, as U+FFFD.
+#[cfg(not(unix))]
+fn bytes_as_path(b: &[u8]) -> std::path::PathBuf {
+    std::path::PathBuf::from(String::from_utf8_lossy(b).into_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

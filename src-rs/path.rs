@@ -21,7 +21,7 @@ impl PathNode {
         Arc::new(PathNode { parent: Some(self.clone()), name, depth: self.depth + 1 })
     }
 
-    /// The full path: the root as given, then each name, `/`-separated.
+    /// The full path: the root as given, then each name, separated by `SEP`.
     pub fn path(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(64);
         self.write(&mut out, true);
@@ -62,10 +62,21 @@ impl PathNode {
     }
 }
 
-/// Appends `/name`, without doubling a slash the root already ends with.
+/// The separator paths are reported with, as Node's `path.sep`.
+pub const SEP: u8 = if cfg!(windows) { b'\\' } else { b'/' };
+
+fn ends_with_separator(path: &[u8]) -> bool {
+    match path.last() {
+        Some(b'/') => true,
+        Some(b'\\') => cfg!(windows),
+        _ => false,
+    }
+}
+
+/// Appends `/name` (`\name` on Windows), without doubling a separator the root ends with.
 pub fn push_name(out: &mut Vec<u8>, name: &[u8]) {
-    if !out.is_empty() && out.last() != Some(&b'/') {
-        out.push(b'/');
+    if !out.is_empty() && !ends_with_separator(out) {
+        out.push(SEP);
     }
     out.extend_from_slice(name);
 }

@@ -100,8 +100,8 @@ impl Tree {
 
 /// Orders paths component by component, a directory after everything inside it.
 fn post_order(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
-    let mut ai = a.split(|&c| c == b'/');
-    let mut bi = b.split(|&c| c == b'/');
+    let mut ai = a.split(|&c| c == crate::path::SEP);
+    let mut bi = b.split(|&c| c == crate::path::SEP);
     loop {
         match (ai.next(), bi.next()) {
             (Some(x), Some(y)) if x == y => continue,

@@ -7,10 +7,10 @@
 //! chunks relative to its own fd. The parent's fd is shared (Arc) by the tasks that still
 //! need it and closes when the last of them has opened its own, so a chain thousands of
 //! directories deep holds a handful of fds, and no path is ever resolved from the root.
+//! Where the listing already gives an entry's metadata (Windows), it is counted from there.
 
 use std::cell::RefCell;
 use std::ffi::{CStr, CString};
-use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
 use std::sync::{Arc, Mutex};
 
@@ -18,7 +18,7 @@ use crate::links::LinkSet;
 use crate::options::{Filter, ScanOptions};
 use crate::path::{push_name, PathNode};
 use crate::report::{LargeFile, Top, Tree, TreeEntry, TreeNode};
-use crate::sys::{self, DirReader, Hint, Kind, Meta, OsError};
+use crate::sys::{self, Dir, DirReader, DirRef, Hint, Kind, Meta, OsError};
 use crate::totals::{Slots, Totals};
 
 /// Names per stat task: enough work (~0.5 ms) to dwarf the cost of a task, small enough
@@ -40,7 +40,7 @@ pub struct ScanError {
 
 impl ScanError {
     fn new(path: Vec<u8>, e: OsError, syscall: &'static str) -> ScanError {
-        ScanError { path, errno: e.0, message: e.message(), syscall }
+        ScanError { path, errno: e.errno(), message: e.message(), syscall }
     }
 }
 
@@ -242,8 +242,8 @@ enum Job {
 }
 
 struct DirJob {
-    /// The parent's fd (None: the root, opened relative to the working directory).
-    parent: Option<Arc<OwnedFd>>,
+    /// The parent directory (None: the root, opened relative to the working directory).
+    parent: Option<Arc<Dir>>,
     node: Arc<PathNode>,
     /// Set when the parent already stat'ed and admitted this directory (it is counted
     /// here, in its own breakdown bucket).
@@ -253,7 +253,7 @@ struct DirJob {
 }
 
 struct ChunkJob {
-    dir: Arc<OwnedFd>,
+    dir: Arc<Dir>,
     node: Arc<PathNode>,
     bucket: Option<Arc<TreeNode>>,
     /// NUL-terminated names, back to back: one allocation per chunk, not per entry.
@@ -330,7 +330,7 @@ impl<'w> Walk<'w> {
         let once = if self.opts.follow_symlinks {
             m.kind == Kind::Dir || !self.opts.count_links
         } else {
-            m.kind != Kind::Dir && m.nlink > 1 && !self.opts.count_links
+            m.kind != Kind::Dir && m.may_be_linked() && !self.opts.count_links
         };
         !once || self.links.first_visit(m.dev, m.ino)
     }
@@ -385,8 +385,8 @@ impl<'w> Walk<'w> {
         };
         let mut batch = Batch { totals: Totals::default(), bucket: bucket.as_ref() };
         let follow = self.opts.follow_symlinks;
-        let parent_fd: BorrowedFd<'_> = match &job.parent {
-            Some(fd) => fd.as_fd(),
+        let parent_fd: DirRef<'_> = match &job.parent {
+            Some(dir) => sys::borrow(dir),
             None => sys::cwd(),
         };
         let name: &CStr = &job.node.name;
@@ -414,7 +414,7 @@ impl<'w> Walk<'w> {
         drop(job.parent);
         let m = match job.known {
             Some(m) => m,
-            None => match sys::stat_fd(fd.as_fd()) {
+            None => match sys::stat_dir(&fd) {
                 Ok(m) if self.admit(&m, false) => m,
                 Ok(_) => return,
                 Err(e) => return self.error(job.node.path(), e, self.stat_call()),
@@ -430,11 +430,12 @@ impl<'w> Walk<'w> {
     /// chunks (spawned while listing goes on; the last one runs here).
     fn list<S: Sched<'w>>(
         &'w self,
-        fd: &Arc<OwnedFd>,
+        fd: &Arc<Dir>,
         node: &Arc<PathNode>,
         batch: &mut Batch<'_>,
         s: &S,
     ) {
+        let follow = self.opts.follow_symlinks;
         let filter = self.filter;
         let mut rel_buf = Vec::new();
         let mut full_buf = Vec::new();
@@ -447,7 +448,7 @@ impl<'w> Walk<'w> {
         let bucket = batch.bucket.cloned();
         let listed = READER.with(|reader| {
             let mut reader = reader.borrow_mut();
-            reader.for_each(fd.as_fd(), |name, hint| {
+            reader.for_each(fd, |name, hint| {
                 if self.stopped() {
                     return false;
                 }
@@ -467,27 +468,35 @@ impl<'w> Walk<'w> {
                         return true;
                     }
                 }
-                if hint == Hint::Dir {
-                    let job = DirJob {
-                        parent: Some(fd.clone()),
-                        node: node.child(name.to_owned()),
-                        known: None,
-                        bucket: bucket.clone(),
-                    };
-                    s.spawn(self, Job::Dir(job));
-                } else {
-                    names.extend_from_slice(name.to_bytes_with_nul());
-                    pending += 1;
-                    if pending == CHUNK {
-                        let job = ChunkJob {
-                            dir: fd.clone(),
-                            node: node.clone(),
+                match hint {
+                    Hint::Dir => {
+                        let job = DirJob {
+                            parent: Some(fd.clone()),
+                            node: node.child(name.to_owned()),
+                            known: None,
                             bucket: bucket.clone(),
-                            names: std::mem::take(&mut names),
                         };
-                        s.spawn(self, Job::Chunk(job));
-                        pending = 0;
+                        s.spawn(self, Job::Dir(job));
+                        return true;
                     }
+                    // A link to follow: stat'ed through it below, like an unknown entry.
+                    Hint::Known(m) if !(follow && m.kind == Kind::Symlink) => {
+                        self.counted(fd, node, name, m, batch, s);
+                        return true;
+                    }
+                    _ => {}
+                }
+                names.extend_from_slice(name.to_bytes_with_nul());
+                pending += 1;
+                if pending == CHUNK {
+                    let job = ChunkJob {
+                        dir: fd.clone(),
+                        node: node.clone(),
+                        bucket: bucket.clone(),
+                        names: std::mem::take(&mut names),
+                    };
+                    s.spawn(self, Job::Chunk(job));
+                    pending = 0;
                 }
                 true
             })
@@ -508,7 +517,7 @@ impl<'w> Walk<'w> {
 
     fn stat_names<S: Sched<'w>>(
         &'w self,
-        dir: &Arc<OwnedFd>,
+        dir: &Arc<Dir>,
         node: &Arc<PathNode>,
         names: &[u8],
         batch: &mut Batch<'_>,
@@ -521,28 +530,37 @@ impl<'w> Walk<'w> {
             }
             // Each piece ends with its NUL, by construction.
             let name = CStr::from_bytes_with_nul(raw).expect("names are NUL-terminated");
-            let m = match sys::stat_at(dir.as_fd(), name, follow) {
-                Ok(m) => m,
-                Err(e) => {
-                    self.error(node.join(name.to_bytes()), e, self.stat_call());
-                    continue;
-                }
+            match sys::stat_at(sys::borrow(dir), name, follow) {
+                Ok(m) => self.counted(dir, node, name, m, batch, s),
+                Err(e) => self.error(node.join(name.to_bytes()), e, self.stat_call()),
+            }
+        }
+    }
+
+    /// An entry whose metadata is known (stat'ed, or given by the listing): counted here, or,
+    /// if it is a directory, handed to a task that walks it and counts it.
+    fn counted<S: Sched<'w>>(
+        &'w self,
+        dir: &Arc<Dir>,
+        node: &Arc<PathNode>,
+        name: &CStr,
+        m: Meta,
+        batch: &mut Batch<'_>,
+        s: &S,
+    ) {
+        if !self.admit(&m, false) {
+            return;
+        }
+        if m.kind == Kind::Dir {
+            let job = DirJob {
+                parent: Some(dir.clone()),
+                node: node.child(name.to_owned()),
+                known: Some(m),
+                bucket: batch.bucket.cloned(),
             };
-            if !self.admit(&m, false) {
-                continue;
-            }
-            if m.kind == Kind::Dir {
-                // d_type did not say, or a followed symlink: a task walks it and counts it.
-                let job = DirJob {
-                    parent: Some(dir.clone()),
-                    node: node.child(name.to_owned()),
-                    known: Some(m),
-                    bucket: batch.bucket.cloned(),
-                };
-                s.spawn(self, Job::Dir(job));
-            } else {
-                self.count(batch, &m, || node.join(name.to_bytes()));
-            }
+            s.spawn(self, Job::Dir(job));
+        } else {
+            self.count(batch, &m, || node.join(name.to_bytes()));
         }
     }
 }

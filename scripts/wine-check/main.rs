@@ -1,0 +1,191 @@
+//! Drives src-rs/sys (the Windows half) the way the walker does, on trees made here, and
+//! checks what it reports against what std says of the same files. Exit code 1 on any
+//! mismatch. Kept to Rust 1.63 (Debian's Windows std).
+
+#[path = "../../src-rs/sys/mod.rs"]
+#[allow(dead_code)]
+mod sys;
+
+use std::collections::HashSet;
+use std::ffi::{CStr, CString, OsString};
+use std::fs;
+use std::os::windows::ffi::OsStringExt;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Default, PartialEq)]
+struct Sum {
+    bytes: u64,
+    disk: u64,
+    files: u64,
+    dirs: u64,
+    symlinks: u64,
+}
+
+/// The walker's use of sys, serially: list, count what the listing gives, open each
+/// subdirectory relative to its parent's handle.
+fn walk(dir: &sys::Dir, reader: &mut sys::DirReader, seen: &mut HashSet<(u64, u128)>, sum: &mut Sum) {
+    let mut subdirs: Vec<(CString, sys::Meta)> = Vec::new();
+    reader
+        .for_each(dir, |name, hint| {
+            match hint {
+                sys::Hint::Known(m) => match m.kind {
+                    sys::Kind::Dir => subdirs.push((name.to_owned(), m)),
+                    sys::Kind::Symlink => {
+                        sum.symlinks += 1;
+                        sum.bytes += m.size;
+                    }
+                    _ => {
+                        assert!(m.may_be_linked(), "a listing cannot know the link count");
+                        if seen.insert((m.dev, m.ino)) {
+                            sum.files += 1;
+                            sum.bytes += m.size;
+                            sum.disk += m.disk_bytes();
+                        }
+                    }
+                },
+                other => panic!("a Windows listing gives every entry's metadata, got {:?}", other),
+            }
+            true
+        })
+        .expect("listing");
+    for (name, listed) in subdirs {
+        let sub = sys::open_dir_at(sys::borrow(dir), &name, false).expect("open subdirectory");
+        let opened = sys::stat_dir(&sub).unwrap();
+        assert_eq!((opened.dev, opened.ino), (listed.dev, listed.ino), "{:?}: listed and opened ids differ", name);
+        sum.dirs += 1;
+        sum.bytes += listed.size;
+        sum.disk += listed.disk_bytes();
+        walk(&sub, reader, seen, sum);
+    }
+}
+
+fn scan(root: &Path) -> Sum {
+    let c = CString::new(root.to_str().unwrap()).unwrap();
+    let meta = sys::stat_at(sys::cwd(), &c, false).expect("stat root");
+    assert_eq!(meta.kind, sys::Kind::Dir);
+    let dir = sys::open_dir_at(sys::cwd(), &c, false).expect("open root");
+    let mut sum = Sum { dirs: 1, bytes: meta.size, disk: meta.disk_bytes(), ..Sum::default() };
+    walk(&dir, &mut sys::DirReader::new(), &mut HashSet::new(), &mut sum);
+    sum
+}
+
+/// What std says of the same tree, with hard links named `*.link` skipped (they are the
+/// second name of a file counted elsewhere).
+fn expected(root: &Path) -> Sum {
+    let mut sum = Sum::default();
+    let mut stack = vec![long(root)];
+    while let Some(p) = stack.pop() {
+        let m = fs::symlink_metadata(&p).unwrap();
+        if m.file_type().is_symlink() {
+            sum.symlinks += 1;
+            sum.bytes += m.len();
+        } else if m.is_dir() {
+            sum.dirs += 1;
+            sum.bytes += m.len();
+            for e in fs::read_dir(&p).unwrap() {
+                stack.push(e.unwrap().path());
+            }
+        } else if p.extension().map_or(true, |x| x != "link") {
+            sum.files += 1;
+            sum.bytes += m.len();
+        }
+    }
+    sum
+}
+
+/// `\\?\` lets std create and read paths past MAX_PATH.
+fn long(p: &Path) -> PathBuf {
+    let s = p.to_str().unwrap();
+    if s.starts_with(r"\\?\") { p.to_path_buf() } else { PathBuf::from(format!(r"\\?\{}", s)) }
+}
+
+fn check(name: &str, ok: bool, detail: String, failures: &mut u32) {
+    println!("{} {}{}", if ok { "ok  " } else { "FAIL" }, name, if ok { String::new() } else { format!(": {}", detail) });
+    if !ok {
+        *failures += 1;
+    }
+}
+
+fn main() {
+    let mut failures = 0;
+    let base = std::env::temp_dir().join(format!("dirsize-wine-{}", std::process::id()));
+    let _ = fs::remove_dir_all(long(&base));
+    let root = base.join("tree");
+    fs::create_dir_all(root.join("sub").join("deeper")).unwrap();
+    fs::write(root.join("a.txt"), vec![b'a'; 10]).unwrap();
+    fs::write(root.join("b.bin"), vec![0u8; 5000]).unwrap();
+    fs::write(root.join("sub").join("c"), vec![1u8; 123]).unwrap();
+    fs::write(root.join("sub").join("deeper").join("empty"), b"").unwrap();
+    fs::write(root.join("é 漢字 😀.txt"), vec![2u8; 77]).unwrap();
+    // A lone surrogate: a legal NTFS name that is not Unicode.
+    let odd = OsString::from_wide(&[0x6F, 0xD800, 0x64, 0x64]);
+    // Wine keeps names as host (UTF-8) names and cannot store one.
+    let surrogates = fs::write(root.join(&odd), vec![3u8; 7]).is_ok();
+    fs::hard_link(root.join("b.bin"), root.join("sub").join("b.link")).unwrap();
+    fs::create_dir(root.join("empty-dir")).unwrap();
+    fs::create_dir(root.join("many")).unwrap();
+    for i in 0..3000 {
+        fs::write(root.join("many").join(format!("f{:05}-{}", i, "x".repeat(40))), vec![4u8; i % 17]).unwrap();
+    }
+    let links = std::os::windows::fs::symlink_file(root.join("a.txt"), root.join("to-a")).is_ok()
+        && fs::symlink_metadata(root.join("to-a")).map_or(false, |m| m.file_type().is_symlink());
+
+    let mut got = scan(&root);
+    let want = expected(&root);
+    // std has no allocation size: that one is checked for plausibility only.
+    let disk = std::mem::replace(&mut got.disk, 0);
+    check("tree: totals equal std's (hard link once, odd names, 3000-entry dir)", got == want, format!("got {:?}, want {:?}", got, want), &mut failures);
+    check("tree: disk usage is at least the bytes", disk >= got.bytes, format!("{} < {}", disk, got.bytes), &mut failures);
+    println!("     lone-surrogate name {}", if surrogates { "made and counted" } else { "not supported here: skipped" });
+    println!("     symlinks {}", if links { "made and counted as links" } else { "not supported by this Wine: skipped" });
+
+    // Past MAX_PATH: 40 levels of 30 characters, only reachable relative to a handle.
+    let mut deep = base.join("deep");
+    fs::create_dir(&deep).unwrap();
+    for i in 0..40 {
+        deep = deep.join(format!("level-{:02}-abcdefghijklmnopqrstu", i));
+        fs::create_dir(long(&deep)).unwrap();
+    }
+    fs::write(long(&deep.join("bottom")), b"bottom").unwrap();
+    let got = scan(&base.join("deep"));
+    check(
+        "deep: a path of 1280 characters is walked",
+        got.dirs == 41 && got.files == 1 && got.bytes >= 6,
+        format!("{:?}", got),
+        &mut failures,
+    );
+
+    // Identity: the listing and a stat of the other name agree on a hard-linked file.
+    let dir = sys::open_dir_at(sys::cwd(), &CString::new(root.join("sub").to_str().unwrap()).unwrap(), false).unwrap();
+    let mut listed = None;
+    sys::DirReader::new()
+        .for_each(&dir, |name, hint| {
+            if let (b"b.link", sys::Hint::Known(m)) = (name.to_bytes(), hint) {
+                listed = Some(m);
+            }
+            true
+        })
+        .unwrap();
+    let stat = sys::stat_at(sys::cwd(), &CString::new(root.join("b.bin").to_str().unwrap()).unwrap(), false).unwrap();
+    let listed = listed.expect("b.link listed");
+    check(
+        "hard link: listing and stat give one (volume, id)",
+        (listed.dev, listed.ino) == (stat.dev, stat.ino) && stat.nlink == 2 && stat.size == 5000,
+        format!("listed {:?}, stat {:?}", listed, stat),
+        &mut failures,
+    );
+
+    // Errors carry Node's (libuv's) numbers.
+    let missing = sys::stat_at(sys::cwd(), &CString::new(root.join("nope").to_str().unwrap()).unwrap(), false).unwrap_err();
+    check("missing: ENOENT (-4058 in Node)", missing.errno() == 4058 && !missing.message().is_empty(), format!("{:?} {:?}", missing, missing.message()), &mut failures);
+    let name: &CStr = &CString::new("a.txt").unwrap();
+    let root_dir = sys::open_dir_at(sys::cwd(), &CString::new(root.to_str().unwrap()).unwrap(), false).unwrap();
+    let not_dir = sys::open_dir_at(sys::borrow(&root_dir), name, false).err();
+    check("a file opened as a directory: ENOTDIR", not_dir.map(|e| e.errno()) == Some(4052), format!("{:?}", not_dir), &mut failures);
+    let file = sys::stat_at(sys::borrow(&root_dir), name, false).unwrap();
+    check("stat relative to a handle", file.kind == sys::Kind::File && file.size == 10, format!("{:?}", file), &mut failures);
+
+    let _ = fs::remove_dir_all(long(&base));
+    println!("{} failed", failures);
+    std::process::exit(if failures == 0 { 0 } else { 1 });
+}

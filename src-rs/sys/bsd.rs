@@ -1,0 +1,55 @@
+//! macOS and the BSDs have no statx: fstatat relative to the directory fd (the same single
+//! call per entry), and readdir through rustix's `Dir` (libc's, on a dup of the fd).
+
+use std::ffi::CStr;
+
+use rustix::fs::{fstat, statat, AtFlags, FileType, Stat};
+
+use super::{is_dot, Dir, DirRef, Hint, Kind, Meta, OsError};
+
+fn meta(s: &Stat) -> Meta {
+    Meta {
+        kind: Kind::from_file_type(FileType::from_raw_mode(s.st_mode as rustix::fs::RawMode)),
+        size: s.st_size as u64,
+        blocks: s.st_blocks as u64,
+        dev: s.st_dev as u64,
+        ino: s.st_ino as u64,
+        nlink: s.st_nlink as u64,
+    }
+}
+
+pub fn stat_at(dir: DirRef<'_>, name: &CStr, follow: bool) -> Result<Meta, OsError> {
+    let flags = if follow { AtFlags::empty() } else { AtFlags::SYMLINK_NOFOLLOW };
+    Ok(meta(&statat(dir, name, flags)?))
+}
+
+pub fn stat_dir(dir: &Dir) -> Result<Meta, OsError> {
+    Ok(meta(&fstat(dir)?))
+}
+
+pub struct DirReader;
+
+impl DirReader {
+    pub fn new() -> Self {
+        DirReader
+    }
+
+    pub fn for_each(
+        &mut self,
+        dir: &Dir,
+        mut f: impl FnMut(&CStr, Hint) -> bool,
+    ) -> Result<(), OsError> {
+        let mut entries = rustix::fs::Dir::read_from(dir)?;
+        while let Some(entry) = entries.read() {
+            let entry = entry?;
+            let name = entry.file_name();
+            if is_dot(name.to_bytes()) {
+                continue;
+            }
+            if !f(name, Hint::of(entry.file_type())) {
+                break;
+            }
+        }
+        Ok(())
+    }
+}

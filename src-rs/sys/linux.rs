@@ -1,0 +1,73 @@
+//! Linux: statx relative to the directory fd, getdents64 into a reused buffer.
+
+use std::ffi::CStr;
+use std::mem::MaybeUninit;
+
+use rustix::fs::{statx, AtFlags, FileType, RawDir, Statx, StatxFlags};
+
+use super::{is_dot, Dir, DirRef, Hint, Kind, Meta, OsError};
+
+// Only the fields we use: the kernel may skip work for the rest (and must not sync with a
+// remote server to fill them: DONT_SYNC).
+const MASK: StatxFlags = StatxFlags::TYPE
+    .union(StatxFlags::SIZE)
+    .union(StatxFlags::BLOCKS)
+    .union(StatxFlags::INO)
+    .union(StatxFlags::NLINK);
+
+fn meta(s: &Statx) -> Meta {
+    Meta {
+        kind: Kind::from_file_type(FileType::from_raw_mode(s.stx_mode as u32)),
+        size: s.stx_size,
+        blocks: s.stx_blocks,
+        dev: rustix::fs::makedev(s.stx_dev_major, s.stx_dev_minor),
+        ino: s.stx_ino,
+        nlink: s.stx_nlink as u64,
+    }
+}
+
+/// Stat `name` inside the directory `dir`, following a final symlink only if asked.
+pub fn stat_at(dir: DirRef<'_>, name: &CStr, follow: bool) -> Result<Meta, OsError> {
+    let mut flags = AtFlags::STATX_DONT_SYNC;
+    if !follow {
+        flags |= AtFlags::SYMLINK_NOFOLLOW;
+    }
+    Ok(meta(&statx(dir, name, flags, MASK)?))
+}
+
+/// Stat a directory we just opened (what is counted is what is read).
+pub fn stat_dir(dir: &Dir) -> Result<Meta, OsError> {
+    Ok(meta(&statx(dir, c"", AtFlags::EMPTY_PATH | AtFlags::STATX_DONT_SYNC, MASK)?))
+}
+
+/// Reads a directory with getdents64 into a caller-owned buffer: no allocation per entry.
+pub struct DirReader {
+    buf: Vec<MaybeUninit<u8>>,
+}
+
+impl DirReader {
+    pub fn new() -> Self {
+        // 32 KiB holds ~1000 short names per getdents64 call.
+        DirReader { buf: vec![MaybeUninit::uninit(); 32 * 1024] }
+    }
+
+    /// Calls `f(name, hint)` for each entry but `.` and `..`; stops early if `f` says false.
+    pub fn for_each(
+        &mut self,
+        dir: &Dir,
+        mut f: impl FnMut(&CStr, Hint) -> bool,
+    ) -> Result<(), OsError> {
+        let mut entries = RawDir::new(dir, &mut self.buf);
+        while let Some(entry) = entries.next() {
+            let entry = entry?;
+            let name = entry.file_name();
+            if is_dot(name.to_bytes()) {
+                continue;
+            }
+            if !f(name, Hint::of(entry.file_type())) {
+                break;
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,106 @@
+//! The few system calls the walker needs, relative to an open directory.
+//!
+//! Everything is relative to a directory handle: an entry is reached by (directory, name),
+//! never by re-resolving a full path. That is both the fast path (no path lookup per entry)
+//! and what lets the walk go deeper than PATH_MAX. Each platform gives the same small
+//! surface: `Dir` (an open directory), `DirRef` (a borrowed one, or the working directory),
+//! `open_dir_at`, `stat_at`, `stat_dir` and a `DirReader` that lists names with a hint.
+//!
+//! Names are `CStr`s of the platform's bytes: raw bytes on Unix, WTF-8 on Windows (UTF-16
+//! that may hold lone surrogates, as Rust's OsStr keeps it), so the walker is one code.
+//!
+//! This module is kept to the Rust of Debian's Windows std (1.63) so `scripts/wine-check`
+//! can build and run the Windows part under Wine on a Linux machine.
+
+/// An error from the OS: its raw code (errno on Unix, a Win32 error code on Windows).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OsError(pub i32);
+
+impl OsError {
+    /// The system's own text for it, without std's " (os error N)" suffix.
+    pub fn message(self) -> String {
+        let full = std::io::Error::from_raw_os_error(self.0).to_string();
+        match full.rfind(" (os error") {
+            Some(at) => full[..at].to_string(),
+            None => full,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    File,
+    Dir,
+    Symlink,
+    Other,
+}
+
+/// A file's identity within its device: an inode number on Unix; on Windows the 128-bit
+/// file id (ReFS ids do not fit in 64 bits).
+#[cfg(not(windows))]
+pub type FileId = u64;
+#[cfg(windows)]
+pub type FileId = u128;
+
+/// What the walker needs to know about one entry.
+#[derive(Debug, Clone, Copy)]
+pub struct Meta {
+    pub kind: Kind,
+    pub size: u64,
+    pub blocks: u64,
+    pub dev: u64,
+    pub ino: FileId,
+    /// 0 when the platform did not say (a Windows listing carries no link count).
+    pub nlink: u64,
+}
+
+impl Meta {
+    pub fn disk_bytes(&self) -> u64 {
+        self.blocks.saturating_mul(512)
+    }
+
+    /// Whether another path may lead to the same file, so it must go through the link set.
+    pub fn may_be_linked(&self) -> bool {
+        self.nlink != 1
+    }
+}
+
+/// What the listing said about an entry along with its name.
+#[derive(Debug, Clone, Copy)]
+pub enum Hint {
+    /// A directory (Unix d_type): the walker opens it and stats it through its handle.
+    Dir,
+    /// Not a directory, details unknown: the walker stats it.
+    NotDir,
+    /// The file system did not say: the walker stats it.
+    Unknown,
+    /// Everything the walker needs came with the name (Windows): no stat at all.
+    Known(Meta),
+}
+
+/// `.` and `..`: listed by every directory, never walked.
+fn is_dot(name: &[u8]) -> bool {
+    matches!(name, b"." | b"..")
+}
+
+mod wide;
+
+#[cfg(unix)]
+mod unix;
+#[cfg(unix)]
+pub use unix::*;
+
+#[cfg(any(target_os = "linux", target_os = "android"))]
+mod linux;
+#[cfg(any(target_os = "linux", target_os = "android"))]
+pub use linux::*;
+
+#[cfg(all(unix, not(any(target_os = "linux", target_os = "android"))))]
+mod bsd;
+#[cfg(all(unix, not(any(target_os = "linux", target_os = "android"))))]
+pub use bsd::*;
+
+#[cfg(windows)]
+mod windows;
+#[cfg(windows)]
+pub use self::windows::*;

@@ -1,0 +1,68 @@
+//! What every Unix shares: file descriptors as directory handles, `openat`, errno.
+
+use std::ffi::CStr;
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
+
+use rustix::fs::{FileType, Mode, OFlags};
+
+use super::{Hint, Kind, OsError};
+
+pub type Dir = OwnedFd;
+pub type DirRef<'a> = BorrowedFd<'a>;
+
+pub fn borrow(dir: &Dir) -> DirRef<'_> {
+    dir.as_fd()
+}
+
+/// The current working directory, for the `*at` calls on roots.
+pub fn cwd() -> DirRef<'static> {
+    rustix::fs::CWD.as_fd()
+}
+
+impl From<rustix::io::Errno> for OsError {
+    fn from(e: rustix::io::Errno) -> Self {
+        OsError(e.raw_os_error())
+    }
+}
+
+impl OsError {
+    pub const NOT_FOUND: OsError = OsError(rustix::io::Errno::NOENT.raw_os_error());
+    pub const ACCESS: OsError = OsError(rustix::io::Errno::ACCESS.raw_os_error());
+    pub const LOOP: OsError = OsError(rustix::io::Errno::LOOP.raw_os_error());
+
+    /// The errno as Node numbers it (positive here; Node negates it).
+    pub fn errno(self) -> i32 {
+        self.0
+    }
+}
+
+impl Kind {
+    pub(super) fn from_file_type(t: FileType) -> Kind {
+        match t {
+            FileType::RegularFile => Kind::File,
+            FileType::Directory => Kind::Dir,
+            FileType::Symlink => Kind::Symlink,
+            _ => Kind::Other,
+        }
+    }
+}
+
+impl Hint {
+    pub(super) fn of(t: FileType) -> Hint {
+        match t {
+            FileType::Directory => Hint::Dir,
+            FileType::Unknown => Hint::Unknown,
+            _ => Hint::NotDir,
+        }
+    }
+}
+
+/// Open a directory relative to `dir` for reading its entries. Without `follow`, a symlink
+/// in its place (even one swapped in since it was listed) is refused, never followed.
+pub fn open_dir_at(dir: DirRef<'_>, name: &CStr, follow: bool) -> Result<Dir, OsError> {
+    let mut flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC | OFlags::NOCTTY;
+    if !follow {
+        flags |= OFlags::NOFOLLOW;
+    }
+    Ok(rustix::fs::openat(dir, name, flags, Mode::empty())?)
+}
