@@ -6,6 +6,7 @@ import path from 'node:path'
 import test from 'ava'
 
 import { duBytes, manyFiles, repoRoot, rm, tempDir } from './helpers/trees'
+import { caps, testIf } from './helpers/platform'
 
 test('dirsize bench --quick --path DIR --out DIR writes the table, results.json and chart.svg', (t) => {
   const dir = tempDir()
@@ -46,7 +47,7 @@ test('dirsize bench --quick --path DIR --out DIR writes the table, results.json 
   }
 })
 
-test('--cold without root: a clear message and exit 2', (t) => {
+testIf(caps.asNobody)('--cold without root: a clear message and exit 2', (t) => {
   const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, path.join(repoRoot, 'bin', 'dirsize.js'), 'bench', '--cold', '--quick'],
     { encoding: 'utf8' })
   t.is(r.status, 2)

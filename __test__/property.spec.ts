@@ -7,13 +7,14 @@ import fc from 'fast-check'
 
 import { dirsizeSync } from 'dirsize'
 
+import { caps } from './helpers/platform'
 import { duBytes, duDisk, rm, tempDir } from './helpers/trees'
 
 // Names: printable ASCII, or arbitrary bytes that are often not UTF-8; never '/', NUL, '.' or '..'.
 const nameArb = fc.oneof(
   fc.stringOf(fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz0123456789-_ .'.split('')), { minLength: 1, maxLength: 8 }).map((s) => Buffer.from(s)),
   fc.uint8Array({ minLength: 1, maxLength: 6 }).map((a) => Buffer.from(a.map((b) => (b === 0x2f || b === 0 ? 0xff : b)))),
-).filter((b) => !b.equals(Buffer.from('.')) && !b.equals(Buffer.from('..')))
+).filter((b) => caps.nonUtf8Names || Buffer.from(b.toString('utf8')).equals(b)).filter((b) => !b.equals(Buffer.from('.')) && !b.equals(Buffer.from('..')))
 
 const entryArb = fc.record({
   kind: fc.constantFrom('file', 'file', 'dir', 'dir', 'symlink', 'hardlink'),

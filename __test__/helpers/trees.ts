@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { caps } from './platform'
 
 /** A fresh directory under the system temp dir, readable by every user (for setpriv tests). */
 export function tempDir(prefix = 'dirsize-'): string {
@@ -51,13 +52,15 @@ export function awkwardTree(root: string): void {
   fs.ftruncateSync(fd, 10 << 20)
   fs.writeSync(fd, 'data at the start')
   fs.closeSync(fd)
-  fs.writeFileSync(Buffer.concat([Buffer.from(root + '/bad-'), Buffer.from([0xff, 0xfe]), Buffer.from('-name')]), 'abc')
+  if (caps.nonUtf8Names) fs.writeFileSync(Buffer.concat([Buffer.from(root + '/bad-'), Buffer.from([0xff, 0xfe]), Buffer.from('-name')]), 'abc')
   fs.writeFileSync(path.join(root, 'new\nline'), 'nl')
   fs.writeFileSync(path.join(root, 'tab\tand \x1b[31mescape'), 'esc')
-  execFileSync('mkfifo', [path.join(root, 'fifo')])
-  execFileSync('python3', ['-c', 'import socket,sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])', path.join(root, 'sock')])
   fs.mkdirSync(path.join(root, 'empty1'))
   fs.mkdirSync(path.join(root, 'empty2/empty3'), { recursive: true })
+  if (caps.specialFiles) {
+    execFileSync('mkfifo', [path.join(root, 'fifo')])
+    execFileSync('python3', ['-c', 'import socket,sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])', path.join(root, 'sock')])
+  }
 }
 
 /** A chain of `levels` directories named `d`, each with a 5-byte file: deeper than PATH_MAX. */

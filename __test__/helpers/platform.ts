@@ -1,0 +1,24 @@
+/** What the machine running the suite can do, so a test that needs it is skipped elsewhere. */
+import test from 'ava'
+import { spawnSync } from 'node:child_process'
+
+function runs(cmd: string, args: string[]): string | null {
+  const r = spawnSync(cmd, args, { encoding: 'utf8' })
+  return r.status === 0 ? r.stdout : null
+}
+
+export const caps = {
+  /** GNU du, the reference the totals are checked against (macOS: coreutils' gnubin). */
+  gnuDu: /GNU coreutils/.test(runs('du', ['--version']) ?? ''),
+  /** Root with setpriv: tests that drop to an unprivileged user (root reads everything). */
+  asNobody: process.platform === 'linux' && process.getuid?.() === 0 && runs('setpriv', ['--version']) !== null,
+  /** Linux (ext4, tmpfs...) stores any bytes as a name; APFS and NTFS want Unicode. */
+  nonUtf8Names: process.platform === 'linux',
+  /** Fifos and Unix sockets in the file system. */
+  specialFiles: process.platform !== 'win32',
+}
+
+/** `test` where `cond` holds, `test.skip` elsewhere (reported, not silently dropped). */
+export function testIf(cond: boolean): typeof test {
+  return cond ? test : (test.skip as unknown as typeof test)
+}
