@@ -150,3 +150,26 @@ test('hard links shared between roots count once in the total, as du does', (t) 
     rm(dir)
   }
 })
+
+test('--html: one scan gives the page and the same lines as without it', (t) => {
+  const out = tempDir()
+  try {
+    const file = path.join(out, 'report.html')
+    const plain = cli(['-d', '1', '--top', '2', root, sub])
+    const r = cli(['--html', file, '-d', '1', '--top', '2', root, sub])
+    t.is(r.status, plain.status)
+    t.is(r.stdout, plain.stdout)
+    t.regex(r.stderr, new RegExp(`wrote ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`))
+    const page = fs.readFileSync(file, 'utf8')
+    const m = /<script type="application\/json" id="report-data">([\s\S]*?)<\/script>/.exec(page)
+    const data = JSON.parse(m![1]!) as { roots: Array<{ bytes: number; diskBytes: number }> }
+    t.deepEqual(data.roots.map((x) => x.bytes), [duBytes(root), duBytes(sub)])
+    // Unwritable page: the lines still come, the error is named, exit 1.
+    const bad = cli(['--html', path.join(out, 'missing-dir', 'r.html'), sub])
+    t.is(bad.status, 1)
+    t.regex(bad.stderr, /--html: ENOENT/)
+    t.is(bad.stdout, cli([sub]).stdout)
+  } finally {
+    rm(out)
+  }
+})

@@ -1,9 +1,11 @@
 /** The `dirsize` command: du's flags, text or JSON output, exit codes a script can trust. */
+import fs from 'node:fs'
+
 import { Command, InvalidArgumentError, Option } from 'commander'
 
 import { dirsize } from '../../index'
 import { type Counters, countersOf } from '../result'
-import type { Progress, RootResult, ScanError } from '../types'
+import type { Progress, Result, RootResult, ScanError } from '../types'
 
 import { human, pathBytes, showPath } from './format'
 import type { StatusLine } from './progress'
@@ -131,29 +133,18 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
       return usage(`--ignore: ${(e as Error).message}`)
     }
   }
-  if (flags.html !== undefined) return htmlReport(paths, flags, ignore, io)
   return run(paths, flags, depth, ignore, io)
 }
 
-/** --html: the report page, then du's lines as usual. */
-async function htmlReport(paths: string[], flags: Flags, ignore: RegExp | undefined, io: Io): Promise<number> {
-  const { report } = await import('../report/index.js')
-  try {
-    await report(paths, {
-      file: flags.html,
-      countLinks: flags.countLinks,
-      followSymlinks: flags.dereference,
-      oneFileSystem: flags.oneFileSystem,
-      exclude: flags.exclude,
-      ignore,
-      threads: flags.threads,
-    })
-  } catch (e) {
-    io.stderr.write(`dirsize: --html: ${(e as Error).message}\n`)
-    return 1
-  }
-  io.stderr.write(`dirsize: wrote ${flags.html}\n`)
-  return run(paths, { ...flags, html: undefined }, flags.maxDepth, ignore, io)
+/**
+ * A root trimmed to what the command line asked for: with --html the scan collects the
+ * page's deeper breakdown and longer top list, and the lines show only the asked part.
+ */
+function asked(r: RootResult<number>, depth: number | undefined, top: number | undefined): RootResult<number> {
+  const tree = depth === undefined ? undefined : r.tree?.filter((e) => e.depth <= depth)
+  const largest = top ? r.largest?.slice(0, top) : undefined
+  const { tree: _tree, largest: _largest, ...rest } = r
+  return { ...rest, ...(tree ? { tree } : {}), ...(largest ? { largest } : {}) }
 }
 
 async function run(paths: string[], flags: Flags, depth: number | undefined, ignore: RegExp | undefined, io: Io): Promise<number> {
@@ -186,11 +177,19 @@ async function run(paths: string[], flags: Flags, depth: number | undefined, ign
   }
   process.once('SIGINT', onSigint)
 
+  // --html: one scan for both the page (deeper breakdown, longer top list) and the lines.
+  const page = flags.html === undefined ? undefined : await import('../report/index.js')
+  const scanDepth = page ? Math.max(depth ?? 0, page.REPORT_DEPTH) : depth
+  const scanTop = page ? Math.max(flags.top ?? 0, page.REPORT_TOP) : flags.top
+  const pageRoots: RootResult<number>[] = []
+
   const json = Boolean(flags.json)
   const ndjson = Boolean(flags.ndjson)
   const kept: object[] = []
   const total: Counters = { bytes: 0, diskBytes: 0, files: 0, dirs: 0, symlinks: 0, others: 0, errorCount: 0 }
-  const onRoot = (r: RootResult<number>): void => {
+  const onRoot = (scanned: RootResult<number>): void => {
+    if (page) pageRoots.push(scanned)
+    const r = page ? asked(scanned, depth, flags.top) : scanned
     finished++
     status?.clear()
     reportErrors(r.errors, r.errorCount)
@@ -223,8 +222,8 @@ async function run(paths: string[], flags: Flags, depth: number | undefined, ign
       oneFileSystem: flags.oneFileSystem,
       exclude: flags.exclude,
       ignore,
-      depth,
-      top: flags.top,
+      depth: scanDepth,
+      top: scanTop,
       threads: flags.threads,
       signal: ac.signal,
       onRoot: onRoot as (r: RootResult<number | bigint>) => void,
@@ -235,6 +234,16 @@ async function run(paths: string[], flags: Flags, depth: number | undefined, ign
       },
     })
     elapsedMs = result.elapsedMs
+    if (page && flags.html !== undefined) {
+      status?.clear()
+      try {
+        fs.writeFileSync(flags.html, page.renderReport(result as Result<number>, pageRoots))
+      } catch (e) {
+        io.stderr.write(`dirsize: --html: ${(e as Error).message}\n`)
+        return 1
+      }
+      io.stderr.write(`dirsize: wrote ${flags.html}\n`)
+    }
   } catch (e) {
     status?.clear()
     if (interrupted) {

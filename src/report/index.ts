@@ -22,17 +22,29 @@ export interface ReportOptions extends Omit<Options, 'bigint' | 'onRoot' | 'dept
 // A page over ~10 MB is slow to open; the share floor rises until the data fits.
 const MAX_DATA = 9 * 1024 * 1024
 
+/** What a scan must collect for the page, unless asked otherwise. */
+export const REPORT_DEPTH = 6
+export const REPORT_TOP = 200
+
 export async function report(paths: string | readonly string[], options: ReportOptions = {}): Promise<string> {
-  const { file, minShare = 0.001, depth = 6, top = 200, ...scan } = options
+  const { file, minShare, depth = REPORT_DEPTH, top = REPORT_TOP, ...scan } = options
   const list = typeof paths === 'string' ? [paths] : [...paths]
   const result = (await dirsize(list, { ...scan, depth, top })) as Result<number>
-  const roots = result.roots as RootResult<number>[]
+  const page = renderReport(result, result.roots as RootResult<number>[], minShare)
+  if (file) fs.writeFileSync(file, page)
+  return page
+}
+
+/**
+ * The page for a scan already made (with `depth` and `top`): the CLI's `--html` renders the
+ * scan it prints from, rather than walking the tree twice.
+ */
+export function renderReport(result: Result<number>, roots: RootResult<number>[], minShare = 0.001): string {
   let bounds: Bounds = { minShare, tableRows: 50 }
   let page = html(reportData(result, roots, bounds, os.hostname(), process.cwd()))
   while (page.length > MAX_DATA && bounds.minShare < 0.1) {
     bounds = { ...bounds, minShare: bounds.minShare * 4 }
     page = html(reportData(result, roots, bounds, os.hostname(), process.cwd()))
   }
-  if (file) fs.writeFileSync(file, page)
   return page
 }
