@@ -12,8 +12,10 @@ import test from 'ava'
 import { dirsize, type Progress } from 'dirsize'
 
 import { awkwardTree, du, duBytes, duDisk, manyFiles, repoRoot, rm, tempDir } from './helpers/trees'
+import { caps, serialIf, testIf } from './helpers/platform'
 
-const long = process.env.DIRSIZE_LONG_TESTS === '1' ? test.serial : test.skip
+const longRuns = process.env.DIRSIZE_LONG_TESTS === '1'
+const long = serialIf(longRuns)
 
 function dirsizeThreads(): number {
   return fs.readdirSync('/proc/self/task').filter((t) => {
@@ -25,7 +27,7 @@ function dirsizeThreads(): number {
   }).length
 }
 
-test.serial('64 concurrent scans: totals equal du, progress is per scan, one abort leaves the rest, one pool', async (t) => {
+serialIf(caps.procfs)('64 concurrent scans: totals equal du, progress is per scan, one abort leaves the rest, one pool', async (t) => {
   const base = tempDir()
   try {
     const roots = Array.from({ length: 8 }, (_, i) => {
@@ -144,7 +146,7 @@ while time.time() < end:
   }
 })
 
-test('/proc and /sys: scans complete in under 30 s, without following their links', async (t) => {
+testIf(caps.procfs)('/proc and /sys: scans complete in under 30 s, without following their links', async (t) => {
   for (const root of ['/proc', '/sys']) {
     const started = performance.now()
     const r = await dirsize(root)
@@ -155,7 +157,7 @@ test('/proc and /sys: scans complete in under 30 s, without following their link
   }
 })
 
-test('oneFileSystem stays off other mounts (/dev holds /dev/shm and /dev/pts), as du -x', async (t) => {
+testIf(caps.procfs)('oneFileSystem stays off other mounts (/dev holds /dev/shm and /dev/pts), as du -x', async (t) => {
   const r = await dirsize('/dev', { oneFileSystem: true })
   t.is(r.bytes, duBytes('/dev', ['-x']))
   t.is(r.diskBytes, duDisk('/dev', ['-x']))
@@ -212,7 +214,7 @@ test('hostile names: exact in JSON, escaped in text, raw with -0', async (t) => 
   }
 })
 
-long('5,000 sequential scans of a 1,000-file tree: fds and RSS come back to their level', (t) => {
+serialIf(longRuns && caps.procfs)('5,000 sequential scans of a 1,000-file tree: fds and RSS come back to their level', (t) => {
   const dir = tempDir()
   try {
     manyFiles(dir, 1000)

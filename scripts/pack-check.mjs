@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The packaging check (`npm run pack:check`): pack the root package and npm/linux-x64-gnu as
+// The packaging check (`npm run pack:check`): pack the root package and npm/<this platform> as
 // npm would publish them, install them into empty projects, and check what a user gets:
 //   root + platform package -> backend 'native', totals equal du;
 //   root tarball alone      -> backend 'typescript', one warning line, the same totals.
@@ -11,8 +11,15 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
-const triple = 'linux-x64-gnu'
-const binary = `dirsize.${triple}.node`
+// The platform package of the binary built (or downloaded, in the release tests) here:
+// dirsize.<triple>.node, e.g. linux-x64-gnu, darwin-arm64.
+const built = fs.readdirSync(root).filter((f) => /^dirsize\.[\w-]+\.node$/.test(f))
+if (built.length !== 1) {
+  console.error(`pack:check: expected one dirsize.<platform>.node in ${root} (run npm run build first), found ${built.length ? built.join(', ') : 'none'}`)
+  process.exit(1)
+}
+const binary = built[0]
+const triple = binary.slice('dirsize.'.length, -'.node'.length)
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'dirsize-pack-'))
 const failures = []
 const check = (ok, what) => {
@@ -43,8 +50,6 @@ function scan(dir, target) {
 }
 
 try {
-  const built = path.join(root, binary)
-  if (!fs.existsSync(built)) throw new Error(`${binary} is missing: run npm run build first`)
 
   const main = pack(root)
   check(!main.files.some((f) => f.endsWith('.node')), 'the root tarball ships no .node binary')
@@ -54,7 +59,7 @@ try {
   check(!main.files.some((f) => f.startsWith('src-rs/') || f.startsWith('__test__/') || f.endsWith('.ts') && !f.endsWith('.d.ts')), 'and no Rust or TypeScript sources, no tests')
 
   const platformDir = path.join(root, 'npm', triple)
-  fs.copyFileSync(built, path.join(platformDir, binary))
+  fs.copyFileSync(path.join(root, binary), path.join(platformDir, binary))
   let platform
   try {
     platform = pack(platformDir)

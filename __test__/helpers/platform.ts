@@ -16,9 +16,16 @@ export const caps = {
   nonUtf8Names: process.platform === 'linux',
   /** Fifos and Unix sockets in the file system. */
   specialFiles: process.platform !== 'win32',
+  /** /proc and /sys (thread and descriptor counts, special file systems). */
+  procfs: process.platform === 'linux',
 }
 
 /** `test` where `cond` holds, `test.skip` elsewhere (reported, not silently dropped). */
 export function testIf(cond: boolean): typeof test {
   return cond ? test : (test.skip as unknown as typeof test)
+}
+
+/** `test.serial` where `cond` holds, `test.skip` elsewhere. */
+export function serialIf(cond: boolean): typeof test.serial {
+  return cond ? test.serial : (test.skip as unknown as typeof test.serial)
 }
