@@ -155,15 +155,15 @@ test('--html: one scan gives the page and the same lines as without it', (t) => 
   const out = tempDir()
   try {
     const file = path.join(out, 'report.html')
-    const plain = cli(['-d', '1', '--top', '2', root, sub])
-    const r = cli(['--html', file, '-d', '1', '--top', '2', root, sub])
+    const plain = cli(['-d', '1', '--top', '2', a, sub])
+    const r = cli(['--html', file, '-d', '1', '--top', '2', a, sub])
     t.is(r.status, plain.status)
     t.is(r.stdout, plain.stdout)
     t.regex(r.stderr, new RegExp(`wrote ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`))
     const page = fs.readFileSync(file, 'utf8')
     const m = /<script type="application\/json" id="report-data">([\s\S]*?)<\/script>/.exec(page)
     const data = JSON.parse(m![1]!) as { roots: Array<{ bytes: number; diskBytes: number }> }
-    t.deepEqual(data.roots.map((x) => x.bytes), [duBytes(root), duBytes(sub)])
+    t.deepEqual(data.roots.map((x) => x.bytes), [duBytes(a), duBytes(sub)])
     // Unwritable page: the lines still come, the error is named, exit 1.
     const bad = cli(['--html', path.join(out, 'missing-dir', 'r.html'), sub])
     t.is(bad.status, 1)
@@ -172,4 +172,11 @@ test('--html: one scan gives the page and the same lines as without it', (t) => 
   } finally {
     rm(out)
   }
+})
+
+test('roots inside each other: the same lines and total as du -sbc', (t) => {
+  for (const roots of [[root, sub], [sub, root], [sub, sub]]) {
+    t.is(cli(['-bc', ...roots]).stdout, execFileSync('du', ['-sbc', ...roots], { encoding: 'utf8' }))
+  }
+  t.is(cli(['-bc', '--exclude', 'inner', root, path.join(sub, 'inner')]).stdout, execFileSync('du', ['-sbc', '--exclude=inner', root, path.join(sub, 'inner')], { encoding: 'utf8' }))
 })

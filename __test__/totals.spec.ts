@@ -2,6 +2,7 @@
  * Every total equals GNU du's, on awkward trees, at threads 1 and at the default: for the
  * backend the environment picks (DIRSIZE_NATIVE=0: the TypeScript walker).
  */
+import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 
@@ -161,4 +162,31 @@ testIf(caps.nonUtf8Names)('non-UTF-8 names: path shows U+FFFD, pathBuffer has th
   t.true(fs.existsSync(bad.pathBuffer!))
   const nl = r.largest!.find((f) => f.path.endsWith('new\nline'))!
   t.is(nl.pathBuffer, undefined)
+})
+
+test('a root inside another, or given twice, counts once, in the first, as du', async (t) => {
+  const dir = tempDir()
+  try {
+    const a = path.join(dir, 'a')
+    const b = path.join(a, 'b')
+    fs.mkdirSync(b, { recursive: true })
+    fs.writeFileSync(path.join(a, 'f'), Buffer.alloc(3000, 1))
+    fs.writeFileSync(path.join(b, 'g'), Buffer.alloc(5000, 2))
+    const cases: Array<[string[], { countLinks?: boolean; exclude?: string[] }, string[]]> = [
+      [[a, b], {}, ['-sb']],
+      [[b, a], {}, ['-sb']],
+      [[a, a], {}, ['-sb']],
+      [[a, b], { countLinks: true }, ['-sbl']],
+      [[a, b], { exclude: ['b'] }, ['-sb', '--exclude=b']],
+    ]
+    for (const [roots, options, flags] of cases) {
+      const r = await dirsize(roots, options)
+      const counted = r.roots!.filter((x) => x.files + x.dirs + x.symlinks + x.others > 0)
+      const lines = execFileSync('du', [...flags, ...roots], { encoding: 'utf8' }).trim().split('\n').map((l) => l.split('\t'))
+      t.deepEqual(counted.map((x) => [String(x.bytes), x.path]), lines, `${flags.join(' ')} ${roots.map((x) => path.relative(dir, x)).join(' ')}`)
+      t.is(r.bytes, counted.reduce((s, x) => s + x.bytes, 0))
+    }
+  } finally {
+    rm(dir)
+  }
 })

@@ -105,6 +105,25 @@ impl Filter {
         self.ignore.is_some()
     }
 
+    /// A root, as du treats one: a name glob tests its last component, `ignore` its path;
+    /// globs anchored at the root have nothing to match.
+    pub fn excludes_root(&self, path: &[u8]) -> bool {
+        let trimmed = match path.iter().rposition(|&b| !crate::path::is_separator(b)) {
+            Some(end) => &path[..=end],
+            None => return false, // "/" alone
+        };
+        let name = match trimmed.iter().rposition(|&b| crate::path::is_separator(b)) {
+            Some(at) => &trimmed[at + 1..],
+            None => trimmed,
+        };
+        if let Some(set) = &self.by_name {
+            if set.is_match(bytes_as_path(name)) {
+                return true;
+            }
+        }
+        self.ignore.is_some() && self.excludes(b"", b"", path)
+    }
+
     /// `name`: the entry's own name; `relative`: its path from the root (when needed);
     /// `full`: the root as given joined with `relative` (when needed).
     pub fn excludes(&self, name: &[u8], relative: &[u8], full: &[u8]) -> bool {
@@ -206,6 +225,21 @@ mod tests {
         // Lookbehind: ECMAScript has it, Rust's `regex` crate does not.
         let f = filter(&[], Some((r"(?<=/)tmp\d+", "")));
         assert!(f.excludes(b"", b"", b"/r/tmp12"));
+    }
+
+    #[test]
+    fn a_root_is_excluded_by_its_last_name_as_du_does() {
+        let f = filter(&["b", "*.tmp"], None);
+        assert!(f.excludes_root(b"a/b"));
+        assert!(f.excludes_root(b"a/b/"));
+        assert!(f.excludes_root(b"x.tmp"));
+        assert!(!f.excludes_root(b"b/a"));
+        assert!(!f.excludes_root(b"/"));
+        let f = filter(&["a/b"], None);
+        assert!(!f.excludes_root(b"a/b"), "anchored globs are relative to the root");
+        let f = filter(&[], Some(("^/r/skip$", "")));
+        assert!(f.excludes_root(b"/r/skip"));
+        assert!(!f.excludes_root(b"/r/keep"));
     }
 
     #[test]

@@ -65,12 +65,13 @@ impl PathNode {
 /// The separator paths are reported with, as Node's `path.sep`.
 pub const SEP: u8 = if cfg!(windows) { b'\\' } else { b'/' };
 
+/// `/`, and on Windows `\\` too.
+pub fn is_separator(b: u8) -> bool {
+    b == b'/' || (cfg!(windows) && b == b'\\')
+}
+
 fn ends_with_separator(path: &[u8]) -> bool {
-    match path.last() {
-        Some(b'/') => true,
-        Some(b'\\') => cfg!(windows),
-        _ => false,
-    }
+    path.last().is_some_and(|&b| is_separator(b))
 }
 
 /// Appends `/name` (`\name` on Windows), without doubling a separator the root ends with.

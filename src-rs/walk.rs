@@ -143,6 +143,7 @@ pub fn scan_each(
             state,
             links: &links,
             root_dev: std::sync::atomic::AtomicU64::new(0),
+            dirs_once: roots.len() > 1 && !opts.count_links,
             errors: Mutex::new(Vec::new()),
             error_count: AtomicU64::new(0),
             tree: opts.depth.map(Tree::new),
@@ -266,6 +267,9 @@ struct Walk<'w> {
     state: &'w ScanState,
     links: &'w LinkSet,
     root_dev: AtomicU64,
+    /// Several roots: a directory reached from two of them (`a a/b`, `a a`) counts in the
+    /// first only, as du skips a directory it has already visited (not with du -l).
+    dirs_once: bool,
     errors: Mutex<Vec<ScanError>>,
     error_count: AtomicU64,
     tree: Option<Tree>,
@@ -329,8 +333,10 @@ impl<'w> Walk<'w> {
         }
         let once = if self.opts.follow_symlinks {
             m.kind == Kind::Dir || !self.opts.count_links
+        } else if m.kind == Kind::Dir {
+            self.dirs_once
         } else {
-            m.kind != Kind::Dir && m.may_be_linked() && !self.opts.count_links
+            m.may_be_linked() && !self.opts.count_links
         };
         !once || self.links.first_visit(m.dev, m.ino)
     }
@@ -353,7 +359,7 @@ impl<'w> Walk<'w> {
 
     fn root<S: Sched<'w>>(&'w self, node: Arc<PathNode>, s: &S) {
         let path = node.name.as_bytes();
-        if self.filter.needs_full() && self.filter.excludes(b"", b"", path) {
+        if !self.filter.is_empty() && self.filter.excludes_root(path) {
             return;
         }
         let meta = match sys::stat_at(sys::cwd(), &node.name, self.opts.follow_symlinks) {

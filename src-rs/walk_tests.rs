@@ -120,6 +120,53 @@ fn hard_links_across_roots_count_once() {
     assert_eq!(r.totals.bytes, da + db - 10_000);
 }
 
+/// du's line per root (`du -sb A B ...`): a root already counted prints no line.
+fn du_lines(flags: &[&str], roots: &[&Path]) -> Vec<(u64, String)> {
+    let out = Command::new("du").args(flags).args(roots).output().expect("GNU du");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| {
+            let (n, p) = l.split_once('\t').unwrap();
+            (n.parse().unwrap(), p.to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn a_root_inside_another_counts_once_as_du() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("a/b"));
+    fs::create_dir_all(&b).unwrap();
+    fs::write(a.join("f"), vec![1u8; 3000]).unwrap();
+    fs::write(b.join("g"), vec![2u8; 5000]).unwrap();
+    let (a, b) = (a.as_path(), b.as_path());
+    for (order, count_links) in [([a, b], false), ([b, a], false), ([a, a], false), ([a, b], true)] {
+        let opts = ScanOptions { count_links, ..with_threads(2) };
+        let r = run(&order, &opts).unwrap();
+        let flags: &[&str] = if count_links { &["-sbl"] } else { &["-sb"] };
+        let want = du_lines(flags, &order);
+        let got: Vec<(u64, String)> = r
+            .roots
+            .iter()
+            .filter(|x| x.totals.entries() > 0)
+            .map(|x| (x.totals.bytes, String::from_utf8(x.path.clone()).unwrap()))
+            .collect();
+        assert_eq!(got, want, "{order:?} count_links={count_links}");
+    }
+}
+
+#[test]
+fn a_root_whose_name_is_excluded_is_not_counted_as_du() {
+    let tmp = tempfile::tempdir().unwrap();
+    let b = tmp.path().join("a/b");
+    fs::create_dir_all(&b).unwrap();
+    fs::write(b.join("g"), vec![2u8; 5000]).unwrap();
+    let opts = ScanOptions { exclude: vec!["b".into()], ..with_threads(2) };
+    let r = run(&[&b], &opts).unwrap();
+    assert_eq!(r.roots[0].totals.entries(), 0);
+    assert!(du_lines(&["-sb", "--exclude=b"], &[&b]).is_empty());
+}
+
 #[test]
 fn deeper_than_path_max() {
     let tmp = tempfile::tempdir().unwrap();

@@ -201,6 +201,9 @@ async function run(paths: string[], flags: Flags, depth: number | undefined, ign
       return
     }
     if (r.rootError) return // as du: the error on stderr, no line
+    // Nothing counted and no error: the root was already counted under an earlier one, or
+    // its name is excluded. du prints no line for it either.
+    if (r.files + r.dirs + r.symlinks + r.others === 0) return
     if (depth !== undefined && r.tree) {
       for (const e of r.tree) line(size(e), e.path, e.pathBuffer)
     } else {

@@ -5,6 +5,8 @@
  * their answers, so one piece of logic serves both the async driver (fs.promises, or a
  * caller's own fs such as memfs) and the sync one (dirsizeSync without the addon).
  */
+import path from 'node:path'
+
 import picomatch from 'picomatch'
 
 import { codeOf } from '../errors'
@@ -156,10 +158,12 @@ type Walk<T> = Generator<FsCall, T, FsAnswer>
 export function* walkRoots(n: Normalized, setup: WalkSetup, each: (r: WalkRoot) => void): Walk<void> {
   const seen = new Set<string>()
   const exclude = compileExclude(n.exclude)
-  for (const root of n.roots) each(yield* walkRoot(root, n, setup, exclude, seen))
+  // Several roots: a directory reached from two of them counts in the first only, as du.
+  const dirsOnce = n.roots.length > 1 && !n.countLinks
+  for (const root of n.roots) each(yield* walkRoot(root, n, setup, exclude, seen, dirsOnce))
 }
 
-function* walkRoot(root: string, n: Normalized, setup: WalkSetup, exclude: Matchers, seen: Set<string>): Walk<WalkRoot> {
+function* walkRoot(root: string, n: Normalized, setup: WalkSetup, exclude: Matchers, seen: Set<string>, dirsOnce: boolean): Walk<WalkRoot> {
   const join = setup.join ?? duJoin
   const totals = zero()
   const errors: WalkError[] = []
@@ -185,7 +189,7 @@ function* walkRoot(root: string, n: Normalized, setup: WalkSetup, exclude: Match
     if (n.oneFileSystem && !isRoot && s.dev !== undefined && s.dev !== rootDev) return false
     const dir = s.isDirectory()
     const nlink = s.nlink ?? 1n
-    const once = n.followSymlinks ? dir || !n.countLinks : !dir && nlink > 1n && !n.countLinks
+    const once = n.followSymlinks ? dir || !n.countLinks : dir ? dirsOnce : nlink > 1n && !n.countLinks
     if (!once) return true
     const key = `${s.dev ?? 0n}:${s.ino}`
     if (seen.has(key)) return false
@@ -236,7 +240,8 @@ function* walkRoot(root: string, n: Normalized, setup: WalkSetup, exclude: Match
     tree: n.depth === undefined ? undefined : foldTree(nodes),
     largest: n.top > 0 ? top.sort(bigFirst) : undefined,
   })
-  if (n.ignore && testRegExp(n.ignore, root)) return finish()
+  // As du: a name glob also tests the root's last component.
+  if (exclude.byName?.(path.basename(root)) || (n.ignore && testRegExp(n.ignore, root))) return finish()
   const rootPath: FsPath = setup.buffers ? Buffer.from(root) : root
   const r = yield { op: statOp, path: rootPath }
   if (!r.ok) {
