@@ -2,6 +2,10 @@
 //!
 //! The walker (`walk`, `sys`, `options`, `totals`, `links`, `report`, `path`, `pool`) is
 //! plain Rust with no Node types; `binding` is the thin napi layer over it.
+//!
+//! `walk`, `sys` (but its Unix files), `links`, `path`, `report` and `totals` keep to Rust
+//! 1.63: scripts/wine-check builds them with Debian's Windows std and runs the walker under
+//! Wine, the one way to execute the Windows code on a Linux machine.
 
 #[cfg(all(feature = "node", not(test)))]
 mod binding;

@@ -3,7 +3,7 @@
 //! symlinks), so the set stays small on ordinary trees.
 
 use std::collections::HashSet;
-use std::hash::BuildHasher;
+use std::hash::{BuildHasher, Hash, Hasher};
 use std::sync::Mutex;
 
 use crate::sys::FileId;
@@ -29,7 +29,10 @@ impl Default for LinkSet {
 impl LinkSet {
     /// True the first time a (dev, ino) is seen in this scan.
     pub fn first_visit(&self, dev: u64, ino: FileId) -> bool {
-        let shard = (self.hasher.hash_one((dev, ino)) as usize) % SHARDS;
+        // Not hash_one (Rust 1.71): scripts/wine-check builds this file with Rust 1.63.
+        let mut h = self.hasher.build_hasher();
+        (dev, ino).hash(&mut h);
+        let shard = (h.finish() as usize) % SHARDS;
         let mut set = self.shards[shard].lock().unwrap_or_else(|p| p.into_inner());
         set.insert((dev, ino))
     }

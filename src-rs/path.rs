@@ -71,7 +71,7 @@ pub fn is_separator(b: u8) -> bool {
 }
 
 fn ends_with_separator(path: &[u8]) -> bool {
-    path.last().is_some_and(|&b| is_separator(b))
+    matches!(path.last(), Some(&b) if is_separator(b))
 }
 
 /// Appends `/name` (`\name` on Windows), without doubling a separator the root ends with.

@@ -164,11 +164,16 @@ impl Top {
 mod tests {
     use super::*;
 
+    /// A path with the platform's separator where `|` is.
+    fn p(s: &str) -> Vec<u8> {
+        s.replace('|', &(crate::path::SEP as char).to_string()).into_bytes()
+    }
+
     #[test]
     fn post_order_puts_children_first() {
-        let mut v = vec![b"r".to_vec(), b"r/b".to_vec(), b"r/a/x".to_vec(), b"r/a".to_vec()];
+        let mut v = vec![p("r"), p("r|b"), p("r|a|x"), p("r|a")];
         v.sort_by(|a, b| post_order(a, b));
-        assert_eq!(v, vec![b"r/a/x".to_vec(), b"r/a".to_vec(), b"r/b".to_vec(), b"r".to_vec()]);
+        assert_eq!(v, vec![p("r|a|x"), p("r|a"), p("r|b"), p("r")]);
     }
 
     #[test]
@@ -184,15 +189,15 @@ mod tests {
     #[test]
     fn tree_folds_subtrees() {
         let tree = Tree::new(1);
-        let root = tree.bucket(None, 0, || b"r".to_vec());
-        let a = tree.bucket(root.as_ref(), 1, || b"r/a".to_vec());
+        let root = tree.bucket(None, 0, || p("r"));
+        let a = tree.bucket(root.as_ref(), 1, || p("r|a"));
         let deep = tree.bucket(a.as_ref(), 2, || unreachable!());
         assert!(Arc::ptr_eq(deep.as_ref().unwrap(), a.as_ref().unwrap()));
         let t = Totals { bytes: 10, disk_bytes: 4096, files: 1, ..Default::default() };
         root.unwrap().add(&t);
         deep.unwrap().add(&t);
         let out = tree.finish();
-        assert_eq!(out[0].path, b"r/a");
+        assert_eq!(out[0].path, p("r|a"));
         assert_eq!(out[0].bytes, 10);
         assert_eq!(out[1].bytes, 20);
         assert_eq!(out[1].files, 2);

@@ -9,8 +9,7 @@
 //! Names are `CStr`s of the platform's bytes: raw bytes on Unix, WTF-8 on Windows (UTF-16
 //! that may hold lone surrogates, as Rust's OsStr keeps it), so the walker is one code.
 //!
-//! This module is kept to the Rust of Debian's Windows std (1.63) so `scripts/wine-check`
-//! can build and run the Windows part under Wine on a Linux machine.
+//! Kept to Rust 1.63 (but the Unix files), with the walker: see lib.rs.
 
 /// An error from the OS: its raw code (errno on Unix, a Win32 error code on Windows).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
