@@ -1,5 +1,6 @@
 //! Windows: one listing call gives every entry's size, allocation size, attributes and file
-//! id, so files are counted from the listing without being opened. Directories are opened
+//! id, so files are counted from the listing without being opened. Directories (counted
+//! from the handle they are listed through, as on Linux) are opened
 //! relative to their parent's handle (NtCreateFile with a root directory: the `openat` of
 //! NT), which also walks past MAX_PATH. Hard links: a listing carries no link count, so every
 //! file goes through the link set by (volume serial number, file id).
@@ -286,7 +287,8 @@ impl DirReader {
     }
 
     /// Calls `f(name, hint)` for each entry but `.` and `..`; stops early if `f` says false.
-    /// Every hint is `Known`: a link as itself (the walker stats through it when following).
+    /// A directory comes as `Dir`, anything else `Known`: a link as itself (the walker stats
+    /// through it when following).
     pub fn for_each(
         &mut self,
         dir: &Dir,
@@ -338,14 +340,22 @@ impl DirReader {
                         // reported, not trusted.
                         OsError(ERROR_INVALID_NAME as i32)
                     })?;
-                    let hint = Hint::Known(Meta {
-                        kind: kind_of(entry.attributes, entry.tag),
-                        size: entry.size.max(0) as u64,
-                        blocks: blocks(entry.allocation),
-                        dev: dir.meta.dev,
-                        ino: entry.id,
-                        nlink: 0,
-                    });
+                    let kind = kind_of(entry.attributes, entry.tag);
+                    // A directory is opened to be listed anyway, and its size is taken from
+                    // that handle (as on Linux): NTFS does not keep a directory's sizes
+                    // current in its parent's index.
+                    let hint = if kind == Kind::Dir {
+                        Hint::Dir
+                    } else {
+                        Hint::Known(Meta {
+                            kind,
+                            size: entry.size.max(0) as u64,
+                            blocks: blocks(entry.allocation),
+                            dev: dir.meta.dev,
+                            ino: entry.id,
+                            nlink: 0,
+                        })
+                    };
                     if !f(name, hint) {
                         return Ok(());
                     }
