@@ -87,7 +87,8 @@ test('the TypeScript walker gives the same totals', (t) => {
 
 test('paths come back in the platform form: largest files and the breakdown', async (t) => {
   const r = await dirsize(root, { top: 1, depth: 1 })
-  t.is(r.largest![0]!.path, path.join(root, 'big.bin'))
+  // big.bin and sub/big.link are one file: it counts under whichever name the walk met first.
+  t.true([path.join(root, 'big.bin'), path.join(root, 'sub', 'big.link')].includes(r.largest![0]!.path), r.largest![0]!.path)
   const paths = r.tree!.map((e) => e.path)
   t.true(paths.includes(path.join(root, 'sub')), paths.join('\n'))
   t.true(paths.includes(path.join(root, 'deep')))
