@@ -123,7 +123,8 @@ pub fn scan(
 }
 
 /// Like `scan`, but hands each root's result to `each` as soon as that root is done and keeps
-/// none of them (`roots` stays empty): memory stays flat over thousands of roots.
+/// none of them (`roots` stays empty): results do not pile up over thousands of roots (the
+/// link set does grow, by one entry per directory and per multiply-linked file).
 pub fn scan_each(
     roots: &[CString],
     opts: &ScanOptions,
