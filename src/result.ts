@@ -72,6 +72,11 @@ export function finalProgress(r: Result<Num>): Progress {
   }
 }
 
+/** Entries counted: files, directories, symlinks and the rest. */
+export function entryCount(t: { files: number; dirs: number; symlinks: number; others: number }): number {
+  return t.files + t.dirs + t.symlinks + t.others
+}
+
 /** A root's counters, as the CLI's JSON and the HTML report list them. */
 export interface Counters {
   bytes: number

@@ -9,6 +9,7 @@ import path from 'node:path'
 import { Command, InvalidArgumentError } from 'commander'
 
 import { dirsizeSync } from '../../index'
+import { entryCount } from '../result'
 
 import { cannotDrop } from './cache'
 import { machine } from './machine'
@@ -101,7 +102,7 @@ export async function bench(argv: string[]): Promise<number> {
   }
   for (const root of roots) {
     const reference = dirsizeSync(root.path, { threads: 1 })
-    const entries = reference.files + reference.dirs + reference.symlinks + reference.others
+    const entries = entryCount(reference)
     const du = tools.find((t) => t.label === 'du -sb')
     const tree: TreeResult = { shape: root.shape, path: root.path, entries, referenceBytes: reference.bytes, rows: [], failed: [] }
     if (du) tree.referenceBytes = du.measure(root.path, 1, 0, false).bytes

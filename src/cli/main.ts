@@ -4,7 +4,7 @@ import fs from 'node:fs'
 import { Command, InvalidArgumentError, Option } from 'commander'
 
 import { dirsize } from '../../index'
-import { type Counters, countersOf } from '../result'
+import { type Counters, countersOf, entryCount } from '../result'
 import type { Progress, Result, RootResult, ScanError } from '../types'
 
 import { human, pathBytes, showPath } from './format'
@@ -203,7 +203,7 @@ async function run(paths: string[], flags: Flags, depth: number | undefined, ign
     if (r.rootError) return // as du: the error on stderr, no line
     // Nothing counted and no error: the root was already counted under an earlier one, or
     // its name is excluded. du prints no line for it either.
-    if (r.files + r.dirs + r.symlinks + r.others === 0) return
+    if (entryCount(r) === 0) return
     if (depth !== undefined && r.tree) {
       for (const e of r.tree) line(size(e), e.path, e.pathBuffer)
     } else {
@@ -254,7 +254,7 @@ async function run(paths: string[], flags: Flags, depth: number | undefined, ign
       if (!json && !ndjson && finished < paths.length && last) {
         const partial = { bytes: last.bytes - total.bytes, diskBytes: last.diskBytes - total.diskBytes }
         line(size(partial), paths[finished]!)
-        io.stderr.write(`dirsize: interrupted: the last line is partial (${(last.files + last.dirs + last.symlinks + last.others - total.files - total.dirs - total.symlinks - total.others).toLocaleString('en-US')} entries counted so far)\n`)
+        io.stderr.write(`dirsize: interrupted: the last line is partial (${(entryCount(last) - entryCount(total)).toLocaleString('en-US')} entries counted so far)\n`)
       } else if (!json) {
         io.stderr.write('dirsize: interrupted\n')
       }

@@ -1,4 +1,5 @@
 /** The live status line on stderr: shown only once a scan has run ~300 ms, cleared at the end. */
+import { entryCount } from '../result'
 import type { Progress } from '../types'
 
 import { human } from './format'
@@ -21,7 +22,7 @@ export async function statusLine(stream: NodeJS.WriteStream): Promise<StatusLine
     update(p: Progress) {
       if (p.elapsedMs < DELAY_MS) return
       shown = true
-      const entries = p.files + p.dirs + p.symlinks + p.others
+      const entries = entryCount(p)
       const rate = entries / Math.max(p.elapsedMs / 1000, 0.001)
       const errors = p.errors ? `, ${p.errors.toLocaleString('en-US')} errors` : ''
       log(`dirsize: ${entries.toLocaleString('en-US')} entries, ${human(p.diskBytes)}, ` +
