@@ -5,7 +5,8 @@ use std::ffi::CStr;
 
 use rustix::fs::{fstat, statat, AtFlags, FileType, Stat};
 
-use super::{is_dot, Dir, DirRef, Hint, Kind, Meta, OsError};
+use super::unix::offer;
+use super::{Dir, DirRef, Hint, Kind, Meta, OsError};
 
 fn meta(s: &Stat) -> Meta {
     Meta {
@@ -42,11 +43,7 @@ impl DirReader {
         let mut entries = rustix::fs::Dir::read_from(dir)?;
         while let Some(entry) = entries.read() {
             let entry = entry?;
-            let name = entry.file_name();
-            if is_dot(name.to_bytes()) {
-                continue;
-            }
-            if !f(name, Hint::of(entry.file_type())) {
+            if !offer(entry.file_name(), entry.file_type(), &mut f) {
                 break;
             }
         }

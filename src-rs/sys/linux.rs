@@ -5,7 +5,8 @@ use std::mem::MaybeUninit;
 
 use rustix::fs::{statx, AtFlags, FileType, RawDir, Statx, StatxFlags};
 
-use super::{is_dot, Dir, DirRef, Hint, Kind, Meta, OsError};
+use super::unix::offer;
+use super::{Dir, DirRef, Hint, Kind, Meta, OsError};
 
 // Only the fields we use: the kernel may skip work for the rest (and must not sync with a
 // remote server to fill them: DONT_SYNC).
@@ -60,11 +61,7 @@ impl DirReader {
         let mut entries = RawDir::new(dir, &mut self.buf);
         while let Some(entry) = entries.next() {
             let entry = entry?;
-            let name = entry.file_name();
-            if is_dot(name.to_bytes()) {
-                continue;
-            }
-            if !f(name, Hint::of(entry.file_type())) {
+            if !offer(entry.file_name(), entry.file_type(), &mut f) {
                 break;
             }
         }

@@ -5,7 +5,7 @@ use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 
 use rustix::fs::{FileType, Mode, OFlags};
 
-use super::{Hint, Kind, OsError};
+use super::{is_dot, Hint, Kind, OsError};
 
 pub type Dir = OwnedFd;
 pub type DirRef<'a> = BorrowedFd<'a>;
@@ -55,6 +55,12 @@ impl Hint {
             _ => Hint::NotDir,
         }
     }
+}
+
+/// One listed entry, as both Unix readers hand it on: `.` and `..` skipped, the d_type as a
+/// hint. False when `f` wants no more.
+pub(super) fn offer(name: &CStr, t: FileType, f: &mut impl FnMut(&CStr, Hint) -> bool) -> bool {
+    is_dot(name.to_bytes()) || f(name, Hint::of(t))
 }
 
 /// Open a directory relative to `dir` for reading its entries. Without `follow`, a symlink
