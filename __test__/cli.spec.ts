@@ -5,6 +5,7 @@ import path from 'node:path'
 
 import test from 'ava'
 
+import { embedded } from './helpers/report'
 import { awkwardTree, du, duBytes, repoRoot, rm, tempDir } from './helpers/trees'
 
 const bin = path.join(repoRoot, 'bin', 'dirsize.js')
@@ -160,9 +161,7 @@ test('--html: one scan gives the page and the same lines as without it', (t) => 
     t.is(r.status, plain.status)
     t.is(r.stdout, plain.stdout)
     t.regex(r.stderr, new RegExp(`wrote ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`))
-    const page = fs.readFileSync(file, 'utf8')
-    const m = /<script type="application\/json" id="report-data">([\s\S]*?)<\/script>/.exec(page)
-    const data = JSON.parse(m![1]!) as { roots: Array<{ bytes: number; diskBytes: number }> }
+    const data = embedded(fs.readFileSync(file, 'utf8'))
     t.deepEqual(data.roots.map((x) => x.bytes), [duBytes(a), duBytes(sub)])
     // Unwritable page: the lines still come, the error is named, exit 1.
     const bad = cli(['--html', path.join(out, 'missing-dir', 'r.html'), sub])

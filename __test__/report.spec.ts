@@ -6,15 +6,8 @@ import test from 'ava'
 
 import { dirsize, report } from 'dirsize'
 
+import { embedded, type ReportNode as Node } from './helpers/report'
 import { manyFiles, repoRoot, rm, tempDir } from './helpers/trees'
-
-interface Node { name: string; kind: string; bytes: number; diskBytes: number; files: number; children?: Node[] }
-interface Data { roots: Array<{ path: string; bytes: number; diskBytes: number; files: number; tree: Node; largestFiles: Array<{ path: string; bytes: number }> }> }
-
-function embedded(page: string): Data {
-  const m = /<script type="application\/json" id="report-data">([\s\S]*?)<\/script>/.exec(page)
-  return JSON.parse(m![1]!) as Data
-}
 
 /** The leaves' total: a directory's children (subdirectories, files, its "(files)") add up to it. */
 function sum(n: Node, k: 'bytes' | 'diskBytes' | 'files'): number {
