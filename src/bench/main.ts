@@ -6,7 +6,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 
-import { Command, InvalidArgumentError } from 'commander'
+import { parseArgs } from 'node:util'
 
 import { dirsizeSync } from '../../index'
 import { entryCount } from '../result'
@@ -29,11 +29,108 @@ interface Flags {
   only?: string[]
 }
 
-function integer(min: number) {
-  return (v: string): number => {
-    if (!/^\d+$/.test(v) || Number(v) < min) throw new InvalidArgumentError(`expected an integer of at least ${min}`)
-    return Number(v)
+const HELP = `Usage: dirsize bench [options]
+
+Time dirsize (serial and parallel) against the peers installed here.
+
+Options:
+  --quick            small trees, 3 rounds: well under a minute
+  --path <DIR...>    benchmark these real trees instead of generated ones
+  --out <DIR>        write results.json and chart.svg there
+  --cold             drop the page cache before each run (root only)
+  --rounds <N>       timed rounds per tool (default 5, --quick 3)
+  --seed <N>         seed for the generated trees (default: 1)
+  --dir <DIR>        where generated trees live (default: the temp dir)
+  --floor <FILE>     floor.c to build and time beside dirsize (default:
+                     ../shared/tools/floor.c)
+  --only <SHAPE...>  only these generated shapes: balanced wide deep tiny
+  -h, --help         display help for command
+`
+
+const VALUE_NAMES: Record<string, string> = {
+  path: '<DIR...>', out: '<DIR>', rounds: '<N>', seed: '<N>', dir: '<DIR>', floor: '<FILE>', only: '<SHAPE...>',
+}
+
+/**
+ * The harness's flags, with util.parseArgs (no load cost). `--path` and `--only` take every
+ * value up to the next flag, as they did before (`--path a b --out x`).
+ */
+function parseFlags(argv: string[]): Flags | number {
+  const fail = (message: string): number => {
+    process.stderr.write(`error: ${message}\n`)
+    return 2
   }
+  let tokens
+  try {
+    ;({ tokens } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: true,
+      tokens: true,
+      options: {
+        quick: { type: 'boolean' },
+        path: { type: 'string', multiple: true },
+        out: { type: 'string' },
+        cold: { type: 'boolean' },
+        rounds: { type: 'string' },
+        seed: { type: 'string' },
+        dir: { type: 'string' },
+        floor: { type: 'string' },
+        only: { type: 'string', multiple: true },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }))
+  } catch (e) {
+    const code = (e as { code?: string }).code
+    const m = /'(-[^' ]+)/.exec((e as Error).message)
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return fail(`unknown option '${m?.[1] ?? ''}'`)
+    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && m) {
+      const name = m[1]!.replace(/^-+/, '').split(/[ ,]/)[0]!
+      return fail(`option '--${name} ${VALUE_NAMES[name] ?? ''}' argument missing`)
+    }
+    return fail((e as Error).message)
+  }
+  const flags: Flags = { seed: 1 }
+  let variadic: 'path' | 'only' | undefined
+  for (const t of tokens) {
+    if (t.kind === 'positional') {
+      if (!variadic) return fail(`too many arguments. Expected 0 arguments but got 1.`)
+      ;(flags[variadic] ??= []).push(t.value)
+      continue
+    }
+    if (t.kind !== 'option') continue
+    variadic = undefined
+    const v = t.value ?? ''
+    switch (t.name) {
+      case 'help':
+        process.stdout.write(HELP)
+        return 0
+      case 'quick':
+      case 'cold':
+        flags[t.name] = true
+        break
+      case 'path':
+      case 'only':
+        ;(flags[t.name] ??= []).push(v)
+        variadic = t.name
+        break
+      case 'rounds':
+      case 'seed': {
+        const min = t.name === 'rounds' ? 1 : 0
+        if (!/^\d+$/.test(v) || Number(v) < min) {
+          return fail(`option '--${t.name} <N>' argument '${v}' is invalid. expected an integer of at least ${min}`)
+        }
+        flags[t.name] = Number(v)
+        break
+      }
+      case 'out':
+      case 'dir':
+      case 'floor':
+        flags[t.name] = v
+        break
+    }
+  }
+  return flags
 }
 
 /** 1, 2, 4, ... up to four threads per core (dirsize's default). */
@@ -51,26 +148,9 @@ function defaultFloor(): string | undefined {
 }
 
 export async function bench(argv: string[]): Promise<number> {
-  const cmd = new Command('dirsize bench')
-    .description('Time dirsize (serial and parallel) against the peers installed here.')
-    .option('--quick', 'small trees, 3 rounds: well under a minute')
-    .option('--path <DIR...>', 'benchmark these real trees instead of generated ones')
-    .option('--out <DIR>', 'write results.json and chart.svg there')
-    .option('--cold', 'drop the page cache before each run (root only)')
-    .option('--rounds <N>', 'timed rounds per tool (default 5, --quick 3)', integer(1))
-    .option('--seed <N>', 'seed for the generated trees', integer(0), 1)
-    .option('--dir <DIR>', 'where generated trees live (default: the temp dir)')
-    .option('--floor <FILE>', 'floor.c to build and time beside dirsize (default: ../shared/tools/floor.c)')
-    .option('--only <SHAPE...>', 'only these generated shapes: balanced wide deep tiny')
-    .exitOverride()
-  let flags: Flags
-  try {
-    cmd.parse(argv, { from: 'user' })
-    flags = cmd.opts<Flags>()
-  } catch (e) {
-    const code = (e as { code?: string }).code
-    return code === 'commander.helpDisplayed' || code === 'commander.help' ? 0 : 2
-  }
+  const parsed = parseFlags(argv)
+  if (typeof parsed === 'number') return parsed
+  const flags = parsed
   if (flags.cold) {
     const why = cannotDrop()
     if (why) {

@@ -87,6 +87,24 @@ function onPath(cmd: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0
 }
 
+/**
+ * The native disk-usage tools people reach for, each asked for apparent bytes of the whole tree
+ * (the figure du -sb prints) with as little output as it allows, so each does the same work.
+ */
+const PEERS: Array<{ label: string; bin: string; args: string[]; install: string; parse?: (stdout: string) => number }> = [
+  // --directories included: diskus leaves directories out of apparent sizes by default.
+  { label: 'diskus -b', bin: 'diskus', args: ['-b', '--directories', 'included'], install: 'cargo install diskus' },
+  { label: 'dua -A', bin: 'dua', args: ['--apparent-size', '--format', 'bytes', 'aggregate'], install: 'cargo install dua-cli' },
+  {
+    label: 'pdu apparent-size',
+    bin: 'pdu',
+    args: ['--quantity', 'apparent-size', '--bytes-format', 'plain', '--max-depth', '1', '--no-sort'],
+    install: 'cargo install parallel-disk-usage',
+  },
+  { label: 'dust -s', bin: 'dust', args: ['--apparent-size', '--depth', '0', '--output-format', 'b', '--no-percent-bars'], install: 'cargo install du-dust' },
+  { label: 'gdu -a', bin: 'gdu', args: ['--non-interactive', '--no-progress', '--summarize', '--show-apparent-size', '--no-prefix'], install: 'apt-get install gdu' },
+]
+
 export interface Lineup {
   tools: Tool[]
   skipped: Array<{ tool: string; reason: string }>
@@ -114,6 +132,10 @@ export function lineup(opts: { threads: number[]; floor?: string }): Lineup {
   }
   if (onPath('du')) tools.push(command('du -sb', (dir) => ['du', '-sb', dir], firstNumber))
   else skipped.push({ tool: 'du -sb', reason: 'du is not on PATH' })
+  for (const peer of PEERS) {
+    if (onPath(peer.bin)) tools.push(command(peer.label, (dir) => [peer.bin, ...peer.args, dir], peer.parse ?? firstNumber))
+    else skipped.push({ tool: peer.label, reason: `${peer.bin} is not on PATH (${peer.install})` })
+  }
   const floor = floorTool(opts.floor, Math.max(...opts.threads.filter((t) => t <= os.availableParallelism()), 1))
   if (typeof floor === 'string') skipped.push({ tool: 'floor.c', reason: floor })
   else tools.push(floor)
