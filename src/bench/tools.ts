@@ -101,7 +101,14 @@ const PEERS: Array<{ label: string; bin: string; args: string[]; install: string
     args: ['--quantity', 'apparent-size', '--bytes-format', 'plain', '--max-depth', '1', '--no-sort'],
     install: 'cargo install parallel-disk-usage',
   },
-  { label: 'dust -s', bin: 'dust', args: ['--apparent-size', '--depth', '0', '--output-format', 'b', '--no-percent-bars'], install: 'cargo install du-dust' },
+  {
+    label: 'dust -s',
+    bin: 'dust',
+    args: ['--apparent-size', '--depth', '0', '--output-format', 'b', '--no-percent-bars', '--no-progress'],
+    install: 'cargo install du-dust',
+    // "17294B ┌── dir"
+    parse: (stdout) => Number(/^\s*(\d+)B/.exec(stdout)?.[1]),
+  },
   { label: 'gdu -a', bin: 'gdu', args: ['--non-interactive', '--no-progress', '--summarize', '--show-apparent-size', '--no-prefix'], install: 'apt-get install gdu' },
 ]
 
