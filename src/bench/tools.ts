@@ -94,7 +94,14 @@ function onPath(cmd: string): boolean {
 const PEERS: Array<{ label: string; bin: string; args: string[]; install: string; parse?: (stdout: string) => number }> = [
   // --directories included: diskus leaves directories out of apparent sizes by default.
   { label: 'diskus -b', bin: 'diskus', args: ['-b', '--directories', 'included'], install: 'cargo install diskus' },
-  { label: 'dua -A', bin: 'dua', args: ['--apparent-size', '--format', 'bytes', 'aggregate'], install: 'cargo install dua-cli' },
+  {
+    label: 'dua -A',
+    bin: 'dua',
+    args: ['--apparent-size', '--format', 'bytes', 'aggregate'],
+    install: 'cargo install dua-cli',
+    // One line per entry of the root, then a total line (none when there is one entry).
+    parse: (stdout) => firstNumber(stdout.trim().split('\n').at(-1) ?? ''),
+  },
   {
     label: 'pdu apparent-size',
     bin: 'pdu',
