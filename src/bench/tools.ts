@@ -91,7 +91,7 @@ function onPath(cmd: string): boolean {
  * The native disk-usage tools people reach for, each asked for apparent bytes of the whole tree
  * (the figure du -sb prints) with as little output as it allows, so each does the same work.
  */
-const PEERS: Array<{ label: string; bin: string; args: string[]; install: string; parse?: (stdout: string) => number }> = [
+export const PEERS: Array<{ label: string; bin: string; args: string[]; install: string; parse?: (stdout: string) => number }> = [
   // --directories included: diskus leaves directories out of apparent sizes by default.
   { label: 'diskus -b', bin: 'diskus', args: ['-b', '--directories', 'included'], install: 'cargo install diskus' },
   {
