@@ -284,8 +284,10 @@ impl<'a, T: Copy + Into<u32>> Matcher<'a, T> {
                     };
                     let mut resume = None;
                     for at in si..len {
-                        if first.map_or(false, |f| f != self.name(at)) {
-                            continue;
+                        if let Some(f) = first {
+                            if f != self.name(at) {
+                                continue;
+                            }
                         }
                         match self.from(start, at, true) {
                             Outcome::Match => return Outcome::Match,
@@ -691,7 +693,7 @@ mod tests {
             return;
         }
         // This thread only: other tests run alongside.
-        let loc = unsafe { newlocale(LC_ALL_MASK, b"C.UTF-8\0".as_ptr().cast(), std::ptr::null_mut()) };
+        let loc = unsafe { newlocale(LC_ALL_MASK, c"C.UTF-8".as_ptr(), std::ptr::null_mut()) };
         assert!(!loc.is_null(), "C.UTF-8");
         let old = unsafe { uselocale(loc) };
 
