@@ -208,7 +208,9 @@ def vectors():
     def add(p: str, s):
         sb = s.encode() if isinstance(s, str) else s
         key = (p, sb)
-        if key in seen or "\0" in p or b"\0" in sb:
+        # A pattern ending in a range's `-` inside an unclosed bracket makes glibc read past
+        # the pattern's end for a character above U+00FF: its answer is whatever lies there.
+        if key in seen or "\0" in p or b"\0" in sb or p.endswith("-"):
             return
         seen.add(key)
         cases.append([p, as_name(sb), fnmatch(p.encode(), sb)])

@@ -20,6 +20,11 @@
 //!   so no character above U+00FF is in any range, and a range whose end is above U+00FF
 //!   holds only its start (`[à-ÿ]` matches `é`, `[а-я]` matches nothing).
 //!
+//! One place where glibc has no answer: a pattern that ends in a range's `-`, in a bracket
+//! never closed (`[a-`), makes it read past the pattern's end when the character is above
+//! U+00FF, and answer by whatever memory lies there. Here the end stays the end: the bracket
+//! is unclosed, and its `[` a literal.
+//!
 //! Kept to Rust 1.63 (no let-else), like the walker it serves.
 
 use crate::fnmatch_ctype as ct;
@@ -753,6 +758,11 @@ mod tests {
                     }
                     _ => s.extend_from_slice(alphabet[next(alphabet.len())].as_bytes()),
                 }
+            }
+            // glibc reads past the end of a pattern that ends in a range's `-` (unclosed
+            // bracket, a character above U+00FF): its answer is whatever lies there.
+            if p.ends_with('-') {
+                continue;
             }
             let (cp, cs) = (CString::new(p.clone()).unwrap(), CString::new(s.clone()).unwrap());
             let want = unsafe { fnmatch(cp.as_ptr(), cs.as_ptr(), 0) } == 0;
