@@ -10,7 +10,7 @@ import { optionTypeError } from './src/errors'
 import { normalize } from './src/options'
 import type { Backend, Num, Options, Result } from './src/types'
 
-/** The TypeScript walker, loaded only when it answers (its globs need picomatch). */
+/** The TypeScript walker, loaded only when it answers. */
 function tsWalker(): typeof import('./src/walker/backend') {
   return require('./src/walker/backend') as typeof import('./src/walker/backend')
 }

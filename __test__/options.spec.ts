@@ -1,4 +1,4 @@
-/** depth, top, exclude and ignore: what they list, and that totals never change. */
+/** depth, top, exclude and ignore: what they list, and that totals never change (exclude.spec.ts: exclude in depth). */
 import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
@@ -56,9 +56,9 @@ test('top lists the largest files, largest first, without changing totals', asyn
   t.is(r.bytes, (await dirsize(root)).bytes)
 })
 
-test('exclude: name globs at any depth, path globs from the root, as du --exclude', async (t) => {
+test('exclude: the patterns of du --exclude, matched at any depth', async (t) => {
   const r = await dirsize(root, { exclude: ['node_modules', 'proj/*.log'] })
-  t.is(r.bytes, duBytes(root, ['--exclude=node_modules', '--exclude=*.log']))
+  t.is(r.bytes, duBytes(root, ['--exclude=node_modules', '--exclude=proj/*.log']))
   const named = await dirsize(root, { exclude: ['*.log'] })
   t.is(named.bytes, duBytes(root, ['--exclude=*.log']))
 })
@@ -71,8 +71,10 @@ test('ignore: a RegExp on the full path, with its flags', async (t) => {
   t.is(lb.bytes, duBytes(root) - 3300)
 })
 
-test('exclude patterns that cannot compile name the option', async (t) => {
-  const e = await t.throwsAsync(dirsize(root, { exclude: ['a['] }), { instanceOf: TypeError })
+test('exclude takes every pattern du takes (a lone [ is a literal); a NUL is a TypeError naming the option', async (t) => {
+  const r = await dirsize(root, { exclude: ['a['] })
+  t.is(r.bytes, duBytes(root, ['--exclude=a[']))
+  const e = await t.throwsAsync(dirsize(root, { exclude: ['a\0'] }), { instanceOf: TypeError })
   t.regex(e!.message, /exclude/)
 })
 

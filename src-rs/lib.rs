@@ -9,6 +9,9 @@
 
 #[cfg(all(feature = "node", not(test)))]
 mod binding;
+pub mod exclude;
+pub mod fnmatch;
+mod fnmatch_ctype;
 pub mod links;
 pub mod options;
 pub mod path;

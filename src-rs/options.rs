@@ -1,6 +1,6 @@
 //! What a scan is asked to do, compiled once before the walk starts.
 
-use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
+use crate::exclude::{du_path, Exclude};
 
 /// Options as the caller gives them (plain data, no engine types).
 #[derive(Debug, Clone, Default)]
@@ -10,8 +10,8 @@ pub struct ScanOptions {
     pub count_links: bool,
     pub follow_symlinks: bool,
     pub one_file_system: bool,
-    /// Globs relative to each root. A glob without `/` matches a name at any depth
-    /// (as du --exclude and .gitignore do); with `/` it matches the path from the root.
+    /// Patterns as du --exclude reads them (crate::exclude): fnmatch on each entry's path
+    /// and on every tail of it after a `/`.
     pub exclude: Vec<String>,
     /// An ECMAScript regular expression tested against each entry's full path.
     pub ignore: Option<JsRegex>,
@@ -51,108 +51,65 @@ impl std::fmt::Display for OptionError {
 
 /// The exclusion rules, compiled.
 pub struct Filter {
-    by_name: Option<GlobSet>,
-    by_path: Option<GlobSet>,
+    exclude: Exclude,
     ignore: Option<regress::Regex>,
 }
 
 impl Filter {
     pub fn new(opts: &ScanOptions) -> Result<Filter, OptionError> {
-        let mut by_name = GlobSetBuilder::new();
-        let mut by_path = GlobSetBuilder::new();
-        let (mut names, mut paths) = (0, 0);
-        for pattern in &opts.exclude {
-            let anchored = pattern.contains('/');
-            let trimmed = pattern.trim_start_matches("./").trim_start_matches('/');
-            let glob = compile_glob(trimmed, anchored).map_err(|e| OptionError {
+        if let Some(p) = opts.exclude.iter().find(|p| p.contains('\0')) {
+            return Err(OptionError {
                 option: "exclude",
-                message: format!("exclude: invalid glob {pattern:?}: {e}"),
-            })?;
-            if anchored {
-                by_path.add(glob);
-                paths += 1;
-            } else {
-                by_name.add(glob);
-                names += 1;
-            }
+                message: format!("exclude: {p:?} holds a NUL byte, which no pattern can"),
+            });
         }
-        let build = |b: GlobSetBuilder, n: usize| -> Result<Option<GlobSet>, OptionError> {
-            if n == 0 {
-                return Ok(None);
-            }
-            b.build().map(Some).map_err(|e| OptionError {
-                option: "exclude",
-                message: format!("exclude: {e}"),
-            })
-        };
         let ignore = match &opts.ignore {
             None => None,
             Some(re) => Some(compile_regex(re)?),
         };
-        Ok(Filter { by_name: build(by_name, names)?, by_path: build(by_path, paths)?, ignore })
+        Ok(Filter { exclude: Exclude::new(&opts.exclude), ignore })
     }
 
     pub fn is_empty(&self) -> bool {
-        self.by_name.is_none() && self.by_path.is_none() && self.ignore.is_none()
+        self.exclude.is_empty() && self.ignore.is_none()
     }
 
-    /// Whether the filter needs the path relative to the root (else the name is enough).
+    /// Whether `excludes` needs the path relative to the root (else the name is enough).
     pub fn needs_relative(&self) -> bool {
-        self.by_path.is_some()
+        self.exclude.needs_path()
     }
 
+    /// Whether `excludes` needs the full path.
     pub fn needs_full(&self) -> bool {
-        self.ignore.is_some()
+        self.ignore.is_some() || self.exclude.needs_path()
     }
 
-    /// A root, as du treats one: a name glob tests its last component, `ignore` its path;
-    /// globs anchored at the root have nothing to match.
+    /// A root, as du treats one: exclude patterns test the path fts forms for it (so
+    /// `--exclude b a/b` skips it), `ignore` its path as given.
     pub fn excludes_root(&self, path: &[u8]) -> bool {
-        let trimmed = match path.iter().rposition(|&b| !crate::path::is_separator(b)) {
-            Some(end) => &path[..=end],
-            None => return false, // "/" alone
-        };
-        let name = match trimmed.iter().rposition(|&b| crate::path::is_separator(b)) {
-            Some(at) => &trimmed[at + 1..],
-            None => trimmed,
-        };
-        if let Some(set) = &self.by_name {
-            if set.is_match(bytes_as_path(name)) {
-                return true;
-            }
-        }
-        self.ignore.is_some() && self.excludes(b"", b"", path)
+        self.exclude.excludes_root(path) || (self.ignore.is_some() && self.excludes_full(path))
     }
 
-    /// `name`: the entry's own name; `relative`: its path from the root (when needed);
-    /// `full`: the root as given joined with `relative` (when needed).
+    /// `name`: the entry's own name; `relative`: its path from the root, and `full`: the root
+    /// as given joined with `relative` (each only when asked for by `needs_*`).
     pub fn excludes(&self, name: &[u8], relative: &[u8], full: &[u8]) -> bool {
-        if let Some(set) = &self.by_name {
-            if set.is_match(bytes_as_path(name)) {
+        if !self.exclude.is_empty() {
+            let path = if self.exclude.needs_path() { du_path(full, relative) } else { full.into() };
+            if self.exclude.excludes(name, &path) {
                 return true;
             }
         }
-        if let Some(set) = &self.by_path {
-            if set.is_match(bytes_as_path(relative)) {
-                return true;
-            }
-        }
-        if let Some(re) = &self.ignore {
+        self.ignore.is_some() && self.excludes_full(full)
+    }
+
+    fn excludes_full(&self, full: &[u8]) -> bool {
+        match &self.ignore {
             // Node decodes non-UTF-8 names lossily; so does this, so the regex sees what a
             // JavaScript caller would have seen.
-            let text = String::from_utf8_lossy(full);
-            if re.find(&text).is_some() {
-                return true;
-            }
+            Some(re) => re.find(&String::from_utf8_lossy(full)).is_some(),
+            None => false,
         }
-        false
     }
-}
-
-fn compile_glob(pattern: &str, anchored: bool) -> Result<Glob, globset::Error> {
-    // Anchored globs keep `*` inside one path component, as shells and .gitignore do;
-    // `**` still crosses components.
-    GlobBuilder::new(pattern).literal_separator(anchored).backslash_escape(true).build()
 }
 
 fn compile_regex(re: &JsRegex) -> Result<regress::Regex, OptionError> {
@@ -173,19 +130,6 @@ fn compile_regex(re: &JsRegex) -> Result<regress::Regex, OptionError> {
     })
 }
 
-#[cfg(unix)]
-fn bytes_as_path(b: &[u8]) -> &std::path::Path {
-    use std::os::unix::ffi::OsStrExt;
-    std::path::Path::new(std::ffi::OsStr::from_bytes(b))
-}
-
-/// Windows names are WTF-8 here; a lone surrogate (the only thing that is not UTF-8) can
-/// match only a wildcard, as U+FFFD.
-#[cfg(not(unix))]
-fn bytes_as_path(b: &[u8]) -> std::path::PathBuf {
-    std::path::PathBuf::from(String::from_utf8_lossy(b).into_owned())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -200,21 +144,26 @@ mod tests {
     }
 
     #[test]
-    fn name_globs_match_at_any_depth() {
-        let f = filter(&["node_modules", "*.log"], None);
-        assert!(f.excludes(b"node_modules", b"a/b/node_modules", b""));
-        assert!(f.excludes(b"x.log", b"x.log", b""));
-        assert!(!f.excludes(b"src", b"a/src", b""));
+    fn exclude_is_du_s() {
+        let f = filter(&["node_modules", "*.log", "b/c"], None);
+        assert!(f.excludes(b"node_modules", b"a/node_modules", b"/r/a/node_modules"));
+        assert!(f.excludes(b"x.log", b"x.log", b"/r/x.log"));
+        assert!(f.excludes(b"c", b"a/b/c", b"/r/a/b/c"));
+        assert!(!f.excludes(b"c", b"a/c", b"/r/a/c"));
+        assert!(!f.excludes(b"src", b"a/src", b"/r/a/src"));
+        // Anchored at no root: `r/a` is the a at the top of a root named r, `*/c` any c.
+        let f = filter(&["r/a", "*/c"], None);
+        assert!(f.excludes(b"a", b"a", b"/x/r/a"));
+        assert!(!f.excludes(b"a", b"b/a", b"/x/r/b/a"));
+        assert!(f.excludes(b"c", b"c", b"r/c"));
     }
 
     #[test]
-    fn path_globs_are_anchored_at_the_root() {
-        let f = filter(&["a/*.txt", "./b/**"], None);
-        assert!(f.needs_relative());
-        assert!(f.excludes(b"x.txt", b"a/x.txt", b""));
-        assert!(!f.excludes(b"x.txt", b"c/a/x.txt", b""));
-        assert!(!f.excludes(b"x.txt", b"a/d/x.txt", b""));
-        assert!(f.excludes(b"y", b"b/c/y", b""));
+    fn a_root_given_with_slashes_is_matched_as_du_forms_it() {
+        let f = filter(&["r/a"], None);
+        assert!(f.excludes(b"a", b"a", b"r//a"), "r// is r/");
+        let f = filter(&["r//a"], None);
+        assert!(!f.excludes(b"a", b"a", b"r//a"));
     }
 
     #[test]
@@ -228,15 +177,15 @@ mod tests {
     }
 
     #[test]
-    fn a_root_is_excluded_by_its_last_name_as_du_does() {
+    fn a_root_is_excluded_by_its_path_as_du_does() {
         let f = filter(&["b", "*.tmp"], None);
         assert!(f.excludes_root(b"a/b"));
-        assert!(f.excludes_root(b"a/b/"));
         assert!(f.excludes_root(b"x.tmp"));
         assert!(!f.excludes_root(b"b/a"));
         assert!(!f.excludes_root(b"/"));
         let f = filter(&["a/b"], None);
-        assert!(!f.excludes_root(b"a/b"), "anchored globs are relative to the root");
+        assert!(f.excludes_root(b"a/b"), "the root's own path counts");
+        assert!(f.excludes_root(b"/x/a/b"));
         let f = filter(&[], Some(("^/r/skip$", "")));
         assert!(f.excludes_root(b"/r/skip"));
         assert!(!f.excludes_root(b"/r/keep"));
@@ -249,7 +198,10 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(Filter::new(&opts).err().unwrap().option, "ignore");
+        // Every pattern is one du takes (a `[` never closed is a literal); only NUL is not.
         let opts = ScanOptions { exclude: vec!["a[".into()], ..Default::default() };
+        assert!(Filter::new(&opts).is_ok());
+        let opts = ScanOptions { exclude: vec!["a\0b".into()], ..Default::default() };
         assert_eq!(Filter::new(&opts).err().unwrap().option, "exclude");
         let opts = ScanOptions {
             ignore: Some(JsRegex { source: "a".into(), flags: "x".into() }),

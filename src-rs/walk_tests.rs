@@ -239,8 +239,9 @@ fn exclude_and_ignore() {
         ..Default::default()
     };
     let r = run(&[tmp.path()], &opts).unwrap();
-    let want = du(&["-sb", "--exclude=node_modules", "--exclude=*.log"], tmp.path());
+    let want = du(&["-sb", "--exclude=node_modules", "--exclude=x/*.log"], tmp.path());
     assert_eq!(r.totals.bytes, want);
+    assert_eq!(want, du(&["-sb", "--exclude=node_modules", "--exclude=*.log"], tmp.path()));
     let opts = ScanOptions {
         threads: Some(2),
         ignore: Some(JsRegex { source: "node_modules|\\.LOG$".into(), flags: "i".into() }),

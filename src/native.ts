@@ -43,7 +43,7 @@ function nativeOptions(n: Normalized): NativeOptions {
   }
 }
 
-/** Bad globs or a RegExp the engine cannot express come back from Rust as InvalidArg. */
+/** An option Rust refuses (a RegExp its engine cannot express) comes back as InvalidArg. */
 function rethrowOptionError(e: unknown): never {
   const err = e as Error & { code?: string }
   if (err && err.code === 'InvalidArg') {

@@ -54,7 +54,7 @@ export function normalize(pathOrPaths: unknown, options: unknown): Normalized {
     countLinks: bool(opts.countLinks, 'countLinks'),
     followSymlinks: bool(opts.followSymlinks, 'followSymlinks'),
     oneFileSystem: bool(opts.oneFileSystem, 'oneFileSystem'),
-    exclude: globs(opts.exclude),
+    exclude: patterns(opts.exclude),
     ignore: regexp(opts.ignore),
     depth: int(opts.depth, 'depth', 0, U32),
     top: int(opts.top, 'top', 0, U32) ?? 0,
@@ -95,44 +95,14 @@ function strings(v: unknown, name: string): string[] {
 }
 
 /**
- * Globs both backends read alike: the native side compiles them with globset, the TypeScript
- * walker with picomatch, which accepts more; reject up front what globset would reject.
+ * du --exclude patterns: any string is one (a `[` never closed is a literal `[`, an unknown
+ * class matches nothing), but a NUL cannot reach fnmatch through C, so none may hold one.
  */
-function globs(v: unknown): string[] {
+function patterns(v: unknown): string[] {
   const list = strings(v, 'exclude')
-  for (const g of list) {
-    const problem = globProblem(g)
-    if (problem) {
-      const err = new TypeError(`dirsize: exclude: invalid glob ${JSON.stringify(g)}: ${problem}`) as TypeError & { code: string }
-      err.code = 'ERR_INVALID_ARG_VALUE'
-      throw err
-    }
-  }
+  const bad = list.find((p) => p.includes('\0'))
+  if (bad !== undefined) throw optionTypeError('exclude', 'patterns without NUL characters', bad)
   return list
-}
-
-function globProblem(g: string): string | undefined {
-  let inClass = false
-  let braces = 0
-  for (let i = 0; i < g.length; i++) {
-    const c = g[i]
-    if (c === '\\') {
-      i++
-    } else if (inClass) {
-      if (c === ']' && g[i - 1] !== '[' && !(g[i - 1] === '!' && g[i - 2] === '[')) inClass = false
-    } else if (c === '[') {
-      inClass = true
-    } else if (c === '{') {
-      if (braces > 0) return 'nested alternates {..{..}..}'
-      braces++
-    } else if (c === '}') {
-      if (braces === 0) return 'unopened alternate group'
-      braces--
-    }
-  }
-  if (inClass) return 'unclosed character class'
-  if (braces > 0) return 'unclosed alternate group'
-  return undefined
 }
 
 function regexp(v: unknown): RegExp | undefined {

@@ -12,7 +12,12 @@ export interface Options {
   followSymlinks?: boolean
   /** Do not cross into other file systems (du -x). */
   oneFileSystem?: boolean
-  /** Globs: without `/` they match a name at any depth, with `/` the path from the root. */
+  /**
+   * Patterns as du --exclude reads them: fnmatch(3) against each entry's path (the root as
+   * given, then `/name` per level) and every tail of it after a `/`; `*` and `?` match `/`.
+   * So `node_modules` skips every entry of that name, `b/c` a c inside any b, `*.log` every
+   * name ending in .log.
+   */
   exclude?: readonly string[]
   /** Tested against each entry's full path (the root as given, joined with `/`). */
   ignore?: RegExp

@@ -5,12 +5,10 @@
  * their answers, so one piece of logic serves both the async driver (fs.promises, or a
  * caller's own fs such as memfs) and the sync one (dirsizeSync without the addon).
  */
-import path from 'node:path'
-
-import picomatch from 'picomatch'
-
 import { codeOf } from '../errors'
 import type { Normalized } from '../options'
+
+import { duChild, duRoot, Exclude } from './exclude'
 
 /** What the walker needs of a stat result (Node's BigIntStats has it all). */
 export interface StatLike {
@@ -115,26 +113,6 @@ function text(p: FsPath): string {
   return typeof p === 'string' ? p : p.toString('utf8')
 }
 
-interface Matchers {
-  byName?: (s: string) => boolean
-  byPath?: (s: string) => boolean
-}
-
-/** The same rules as the Rust side: a glob without `/` matches a name, with `/` the path. */
-export function compileExclude(globs: readonly string[]): Matchers {
-  const names: string[] = []
-  const paths: string[] = []
-  for (const g of globs) {
-    if (g.includes('/')) paths.push(g.replace(/^(\.\/)+/, '').replace(/^\/+/, ''))
-    else names.push(g)
-  }
-  const opts = { dot: true }
-  return {
-    byName: names.length ? picomatch(names, opts) : undefined,
-    byPath: paths.length ? picomatch(paths, opts) : undefined,
-  }
-}
-
 interface TreeNode {
   parent?: TreeNode
   path: FsPath
@@ -146,8 +124,8 @@ interface TreeNode {
 
 interface DirWork {
   path: FsPath
-  /** Relative to the root, for path globs. */
-  rel: string
+  /** The path du forms for it, when an exclude pattern needs whole paths. */
+  duPath?: Buffer
   depth: number
   bucket?: TreeNode
 }
@@ -157,13 +135,13 @@ type Walk<T> = Generator<FsCall, T, FsAnswer>
 /** Walks every root in order (one hard-link set for all), yielding to `each` as roots finish. */
 export function* walkRoots(n: Normalized, setup: WalkSetup, each: (r: WalkRoot) => void): Walk<void> {
   const seen = new Set<string>()
-  const exclude = compileExclude(n.exclude)
+  const exclude = new Exclude(n.exclude)
   // Several roots: a directory reached from two of them counts in the first only, as du.
   const dirsOnce = n.roots.length > 1 && !n.countLinks
   for (const root of n.roots) each(yield* walkRoot(root, n, setup, exclude, seen, dirsOnce))
 }
 
-function* walkRoot(root: string, n: Normalized, setup: WalkSetup, exclude: Matchers, seen: Set<string>, dirsOnce: boolean): Walk<WalkRoot> {
+function* walkRoot(root: string, n: Normalized, setup: WalkSetup, exclude: Exclude, seen: Set<string>, dirsOnce: boolean): Walk<WalkRoot> {
   const join = setup.join ?? duJoin
   const totals = zero()
   const errors: WalkError[] = []
@@ -227,9 +205,6 @@ function* walkRoot(root: string, n: Normalized, setup: WalkSetup, exclude: Match
     return node
   }
 
-  const excluded = (name: string, rel: string, full: FsPath): boolean =>
-    Boolean(exclude.byName?.(name) || exclude.byPath?.(rel) || (n.ignore && testRegExp(n.ignore, text(full))))
-
   // The root.
   const finish = (): WalkRoot => ({
     path: root,
@@ -240,8 +215,8 @@ function* walkRoot(root: string, n: Normalized, setup: WalkSetup, exclude: Match
     tree: n.depth === undefined ? undefined : foldTree(nodes),
     largest: n.top > 0 ? top.sort(bigFirst) : undefined,
   })
-  // As du: a name glob also tests the root's last component.
-  if (exclude.byName?.(path.basename(root)) || (n.ignore && testRegExp(n.ignore, root))) return finish()
+  // As du: the patterns test the root's own path too.
+  if ((!exclude.isEmpty && exclude.excludesRoot(Buffer.from(root))) || (n.ignore && testRegExp(n.ignore, root))) return finish()
   const rootPath: FsPath = setup.buffers ? Buffer.from(root) : root
   const r = yield { op: statOp, path: rootPath }
   if (!r.ok) {
@@ -256,7 +231,7 @@ function* walkRoot(root: string, n: Normalized, setup: WalkSetup, exclude: Match
   if (!rootStat.isDirectory()) return finish()
 
   // Depth first with an explicit stack: chains thousands deep need no recursion.
-  const stack: DirWork[] = [{ path: rootPath, rel: '', depth: 0, bucket: rootBucket }]
+  const stack: DirWork[] = [{ path: rootPath, duPath: exclude.needsPath ? duRoot(Buffer.from(root)) : undefined, depth: 0, bucket: rootBucket }]
   while (stack.length > 0) {
     if (setup.stopped?.()) return finish()
     const dir = stack.pop()!
@@ -268,10 +243,14 @@ function* walkRoot(root: string, n: Normalized, setup: WalkSetup, exclude: Match
     const names = listed.value as FsPath[]
     for (const name of names) {
       if (setup.stopped?.()) return finish()
-      const nameText = text(name)
       const full = join(dir.path, name)
-      const rel = dir.rel ? `${dir.rel}/${nameText}` : nameText
-      if (excluded(nameText, rel, full)) continue
+      let duPath: Buffer | undefined
+      if (!exclude.isEmpty) {
+        const nameBytes = typeof name === 'string' ? Buffer.from(name) : name
+        duPath = dir.duPath && duChild(dir.duPath, nameBytes)
+        if (exclude.excludes(nameBytes, duPath)) continue
+      }
+      if (n.ignore && testRegExp(n.ignore, text(full))) continue
       const s = yield { op: statOp, path: full }
       if (!s.ok) {
         fail(full, s.error, statOp)
@@ -282,7 +261,7 @@ function* walkRoot(root: string, n: Normalized, setup: WalkSetup, exclude: Match
       if (st.isDirectory()) {
         const bucket = bucketFor(dir.bucket, dir.depth + 1, full)
         count(st, full, bucket)
-        stack.push({ path: full, rel, depth: dir.depth + 1, bucket })
+        stack.push({ path: full, duPath, depth: dir.depth + 1, bucket })
       } else {
         count(st, full, dir.bucket)
       }
