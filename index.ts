@@ -25,19 +25,27 @@ export type {
  */
 export const backend: Backend = currentBackend()
 
-/** Totals for a path (or several), as GNU du computes them; never blocks the event loop. */
+/**
+ * Totals for a path (or several), as GNU du computes them; never blocks the event loop.
+ *
+ * Sizes are bigint only when `bigint` is `true`. A value typed `Options`, whose `bigint` is
+ * optional, types as number (the common case, which a union would make every caller narrow);
+ * a `bigint` that is a plain `boolean` gives number | bigint.
+ */
 export function dirsize(path: string | readonly string[], options: Options & { bigint: true }): Promise<Result<bigint>>
 export function dirsize(path: string | readonly string[], options?: Options & { bigint?: false }): Promise<Result<number>>
-export function dirsize(path: string | readonly string[], options?: Options): Promise<Result<Num>>
+export function dirsize(path: string | readonly string[], options: Options & { bigint: boolean }): Promise<Result<Num>>
+export function dirsize(path: string | readonly string[], options?: Options): Promise<Result<number>>
 export async function dirsize(path: string | readonly string[], options?: Options): Promise<Result<Num>> {
   const n = normalize(path, options)
   return backend === 'native' ? scanNative(binding()!, n) : tsWalker().scanTs(n)
 }
 
-/** The same scan, blocking the calling thread until it is done (no progress, no signal). */
+/** The same scan, blocking the calling thread until it is done (no progress, no signal); typed as dirsize. */
 export function dirsizeSync(path: string | readonly string[], options: Options & { bigint: true }): Result<bigint>
 export function dirsizeSync(path: string | readonly string[], options?: Options & { bigint?: false }): Result<number>
-export function dirsizeSync(path: string | readonly string[], options?: Options): Result<Num>
+export function dirsizeSync(path: string | readonly string[], options: Options & { bigint: boolean }): Result<Num>
+export function dirsizeSync(path: string | readonly string[], options?: Options): Result<number>
 export function dirsizeSync(path: string | readonly string[], options?: Options): Result<Num> {
   const n = normalize(path, options)
   for (const name of ['signal', 'onProgress', 'onRoot'] as const) {

@@ -27,8 +27,10 @@ const check = (ok, what) => {
   if (!ok) failures.push(what)
 }
 
+// --ignore-scripts: `prepare` would rebuild the addon (and rewrite binding.js) while the rest of
+// the suite uses it; what is packed is what `npm run build` left, as the release publishes it.
 function pack(dir) {
-  const out = execFileSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
+  const out = execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
   const [info] = JSON.parse(out)
   return { file: path.join(work, info.filename), files: info.files.map((f) => f.path) }
 }
@@ -53,19 +55,17 @@ try {
 
   const main = pack(root)
   check(!main.files.some((f) => f.endsWith('.node')), 'the root tarball ships no .node binary')
-  for (const f of ['binding.js', 'binding.d.ts', 'dist/index.js', 'dist/index.d.ts', 'esm/index.mjs', 'esm/index.d.mts', 'bin/dirsize.js', 'dist/src/compat/get-folder-size.js', 'README.md']) {
+  for (const f of ['binding.js', 'binding.d.ts', 'dist/index.js', 'dist/index.d.ts', 'esm/index.mjs', 'esm/index.d.mts', 'bin/dirsize.js', 'dist/src/compat/get-folder-size.js', 'README.md', 'LICENSE']) {
     check(main.files.includes(f), `the root tarball ships ${f}`)
   }
   check(!main.files.some((f) => f.startsWith('src-rs/') || f.startsWith('__test__/') || f.endsWith('.ts') && !f.endsWith('.d.ts')), 'and no Rust or TypeScript sources, no tests')
 
-  const platformDir = path.join(root, 'npm', triple)
+  // Packed from a copy: the checkout's npm/<triple> stays as committed, and the consumer test
+  // packs the same package at the same time.
+  const platformDir = path.join(work, `npm-${triple}`)
+  fs.cpSync(path.join(root, 'npm', triple), platformDir, { recursive: true })
   fs.copyFileSync(path.join(root, binary), path.join(platformDir, binary))
-  let platform
-  try {
-    platform = pack(platformDir)
-  } finally {
-    fs.rmSync(path.join(platformDir, binary))
-  }
+  const platform = pack(platformDir)
   check(platform.files.includes(binary), `dirsize-${triple} ships ${binary}`)
 
   const target = path.join(root, 'src')
