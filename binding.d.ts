@@ -103,7 +103,7 @@ export interface NativeTreeEntry {
  * Scans `roots` on the worker pool; resolves with a `NativeOutcome`. With `onRoot`, each
  * root's result goes there as soon as it is done, and the outcome's `roots` is empty.
  */
-export declare function scan(roots: Array<string>, options: NativeOptions, onProgress?: ((arg: NativeProgress) => void) | undefined | null, onRoot?: ((arg: NativeRoot) => void) | undefined | null, cancel?: CancelToken | undefined | null): Promise<NativeOutcome>
+export declare function scan(roots: Array<string | Buffer>, options: NativeOptions, onProgress?: ((arg: NativeProgress) => void) | undefined | null, onRoot?: ((arg: NativeRoot) => void) | undefined | null, cancel?: CancelToken | undefined | null): Promise<NativeOutcome>
 
 /** The same scan, on the calling thread's behalf (it blocks until done). */
-export declare function scanSync(roots: Array<string>, options: NativeOptions): NativeOutcome
+export declare function scanSync(roots: Array<string | Buffer>, options: NativeOptions): NativeOutcome

@@ -126,7 +126,10 @@ impl CancelToken {
     }
 }
 
-type ProgressFn = ThreadsafeFunction<NativeProgress, (), NativeProgress, Status, false, true>;
+// Weak (a scan in progress does not keep the process alive by itself), called non-blocking,
+// and a queue of one: while JS is busy, ticks past the one waiting are dropped, so the queue
+// never grows and nothing stands between the walk's end and its result but that one tick.
+type ProgressFn = ThreadsafeFunction<NativeProgress, (), NativeProgress, Status, false, true, 1>;
 // Not weak, and called blocking: every root must arrive. It is released when the scan ends.
 type RootFn = ThreadsafeFunction<NativeRoot, (), NativeRoot, Status, false, false>;
 
@@ -138,10 +141,19 @@ struct Prepared {
     interval: Duration,
 }
 
-fn prepare(roots: Vec<String>, o: NativeOptions, cancel: Option<&CancelToken>) -> Result<Prepared> {
+/// Roots as JavaScript gives them: a string (taken as UTF-8), or a Buffer of the exact bytes,
+/// for a name that is not UTF-8. (Spelled out in the signatures: napi's generated types do
+/// not follow an alias.)
+fn prepare(roots: Vec<Either<String, Buffer>>, o: NativeOptions, cancel: Option<&CancelToken>) -> Result<Prepared> {
     let roots = roots
         .into_iter()
-        .map(|r| CString::new(r).map_err(|_| invalid("path must not contain NUL bytes")))
+        .map(|r| {
+            let bytes = match r {
+                Either::A(s) => s.into_bytes(),
+                Either::B(b) => b.to_vec(),
+            };
+            CString::new(bytes).map_err(|_| invalid("path must not contain NUL bytes"))
+        })
         .collect::<Result<Vec<_>>>()?;
     let opts = ScanOptions {
         threads: o.threads.map(|t| t as usize),
@@ -177,8 +189,16 @@ impl Prepared {
         &self,
         progress: Option<&ProgressFn>,
         on_root: Option<&RootFn>,
-    ) -> (std::result::Result<ScanResult, ScanFailure>, u32) {
-        let state = ScanState::with_cancel(self.threads(), self.cancel.clone());
+    ) -> Result<(std::result::Result<ScanResult, ScanFailure>, u32)> {
+        // The pool starts here, before any work, where a failure (the system refusing that
+        // many threads) can reject naming `threads` rather than abort the process; the walk
+        // then finds it in the cache, which cannot drop it while this handle is held.
+        let threads = self.threads();
+        let _pool = match threads {
+            1 => None,
+            n => Some(crate::pool::try_get(n).map_err(|e| invalid(&format!("threads: cannot start {n} threads: {e}")))?),
+        };
+        let state = ScanState::with_cancel(threads, self.cancel.clone());
         let delivered = std::cell::Cell::new(0u32);
         let walk = |state: &ScanState| match on_root {
             Some(f) => walk::scan_each(&self.roots, &self.opts, &self.filter, state, |r| {
@@ -189,14 +209,15 @@ impl Prepared {
         };
         let Some(tsfn) = progress else {
             let r = walk(&state);
-            return (r, delivered.get());
+            return Ok((r, delivered.get()));
         };
         // A ticker beside the walk reads the counters at each interval; the call into JS is
-        // non-blocking, so a busy JS thread drops ticks instead of stalling the walk.
+        // non-blocking into a queue of one, so a busy JS thread drops ticks instead of
+        // stalling the walk or piling them up.
         let (done_tx, done_rx) = mpsc::channel::<()>();
         let r = std::thread::scope(|scope| {
             let state = &state;
-            scope.spawn(move || loop {
+            let ticker = std::thread::Builder::new().name("dirsize-progress".into()).spawn_scoped(scope, move || loop {
                 match done_rx.recv_timeout(self.interval) {
                     Err(mpsc::RecvTimeoutError::Timeout) => {
                         let (t, errors) = state.progress();
@@ -205,11 +226,14 @@ impl Prepared {
                     _ => break,
                 }
             });
+            // No thread for the ticker (the system is out of them): the scan still runs, with
+            // no calls on the way; the final one, with the result, comes from JS.
+            drop(ticker);
             let result = walk(state);
             drop(done_tx);
             result
         });
-        (r, delivered.get())
+        Ok((r, delivered.get()))
     }
 }
 
@@ -240,7 +264,7 @@ impl Task for ScanTask {
         // Release the functions now: no call can come after the result.
         self.progress = None;
         self.on_root = None;
-        Ok(out)
+        out
     }
 
     fn resolve(&mut self, _env: Env, output: Self::Output) -> Result<Self::JsValue> {
@@ -252,7 +276,7 @@ impl Task for ScanTask {
 /// root's result goes there as soon as it is done, and the outcome's `roots` is empty.
 #[napi(ts_return_type = "Promise<NativeOutcome>")]
 pub fn scan(
-    roots: Vec<String>,
+    roots: Vec<Either<String, Buffer>>,
     options: NativeOptions,
     on_progress: Option<Function<'_, NativeProgress, ()>>,
     on_root: Option<Function<'_, NativeRoot, ()>>,
@@ -260,7 +284,13 @@ pub fn scan(
 ) -> Result<AsyncTask<ScanTask>> {
     let prepared = prepare(roots, options, cancel)?;
     let progress = match on_progress {
-        Some(f) => Some(f.build_threadsafe_function().weak::<true>().callee_handled::<false>().build()?),
+        Some(f) => Some(
+            f.build_threadsafe_function()
+                .weak::<true>()
+                .callee_handled::<false>()
+                .max_queue_size::<1>()
+                .build()?,
+        ),
         None => None,
     };
     let on_root = match on_root {
@@ -272,9 +302,9 @@ pub fn scan(
 
 /// The same scan, on the calling thread's behalf (it blocks until done).
 #[napi]
-pub fn scan_sync(roots: Vec<String>, options: NativeOptions) -> Result<NativeOutcome> {
+pub fn scan_sync(roots: Vec<Either<String, Buffer>>, options: NativeOptions) -> Result<NativeOutcome> {
     let prepared = prepare(roots, options, None)?;
-    let (r, delivered) = prepared.run(None, None);
+    let (r, delivered) = prepared.run(None, None)?;
     Ok(outcome(r, delivered))
 }
 

@@ -1,9 +1,14 @@
 /** Checks a call's arguments before any work, and names the option that is wrong. */
+import { types } from 'node:util'
+
 import { optionRangeError, optionTypeError } from './errors'
 import type { Num, Options, Progress, RootResult } from './types'
 
+/** A root as the scan takes it: the caller's string, or a private copy of its bytes. */
+export type Root = string | Buffer
+
 export interface Normalized {
-  roots: string[]
+  roots: Root[]
   /** A single path was given (not an array): a root that cannot be read rejects. */
   single: boolean
   threads?: number
@@ -29,48 +34,125 @@ const KNOWN = new Set<string>([
 
 // The native side takes these as u32.
 const U32 = 0xffff_ffff
+// Node's timers take at most this (a longer delay fires after 1 ms, with a warning).
+const TIMER_MAX = 0x7fff_ffff
+
+const PATH = 'a string or a Buffer'
 
 export function normalize(pathOrPaths: unknown, options: unknown): Normalized {
   const single = !Array.isArray(pathOrPaths)
-  const roots = single ? [pathOrPaths] : (pathOrPaths as unknown[])
-  if (!single && roots.length === 0) throw optionTypeError('paths', 'a path or a non-empty array of paths', pathOrPaths)
-  roots.forEach((p, i) => checkPath(p, single ? 'path' : `paths[${i}]`))
+  let roots: Root[]
+  if (single) {
+    roots = [root(pathOrPaths, 'path', `${PATH}, or an array of them`)]
+  } else {
+    roots = elements(pathOrPaths as unknown[], 'paths', PATH).map((p, i) => root(p, `paths[${i}]`, PATH))
+    if (roots.length === 0) throw optionTypeError('paths', 'a path or a non-empty array of paths', pathOrPaths)
+  }
 
   if (options === undefined || options === null) options = {}
   if (typeof options !== 'object' || Array.isArray(options)) throw optionTypeError('options', 'an object', options)
   const o = options as Record<string, unknown>
-  for (const key of Object.keys(o)) {
+  let keys: string[]
+  try {
+    keys = Object.keys(o)
+  } catch (e) {
+    throw unreadable('options', e)
+  }
+  for (const key of keys) {
     if (!KNOWN.has(key)) {
       const err = new TypeError(`dirsize: unknown option ${JSON.stringify(key)}`) as TypeError & { code: string }
       err.code = 'ERR_INVALID_ARG_VALUE'
       throw err
     }
   }
-  const opts = o as Options
+  // Each option is read once: a getter cannot pass validation with one value and then hand
+  // the scan another.
+  const get = (key: keyof Options): unknown => {
+    try {
+      return o[key]
+    } catch (e) {
+      throw unreadable(key, e)
+    }
+  }
   return {
-    roots: roots as string[],
+    roots,
     single,
-    threads: int(opts.threads, 'threads', 1, 1024),
-    countLinks: bool(opts.countLinks, 'countLinks'),
-    followSymlinks: bool(opts.followSymlinks, 'followSymlinks'),
-    oneFileSystem: bool(opts.oneFileSystem, 'oneFileSystem'),
-    exclude: patterns(opts.exclude),
-    ignore: regexp(opts.ignore),
-    depth: int(opts.depth, 'depth', 0, U32),
-    top: int(opts.top, 'top', 0, U32) ?? 0,
-    strict: bool(opts.strict, 'strict'),
-    bigint: bool(opts.bigint, 'bigint'),
-    signal: signal(opts.signal),
-    onProgress: fn(opts.onProgress, 'onProgress'),
-    progressIntervalMs: int(opts.progressIntervalMs, 'progressIntervalMs', 1, U32) ?? 100,
-    onRoot: fn(opts.onRoot, 'onRoot'),
+    threads: int(get('threads'), 'threads', 1, 1024),
+    countLinks: bool(get('countLinks'), 'countLinks'),
+    followSymlinks: bool(get('followSymlinks'), 'followSymlinks'),
+    oneFileSystem: bool(get('oneFileSystem'), 'oneFileSystem'),
+    exclude: patterns(get('exclude')),
+    ignore: regexp(get('ignore')),
+    depth: int(get('depth'), 'depth', 0, U32),
+    top: int(get('top'), 'top', 0, U32) ?? 0,
+    strict: bool(get('strict'), 'strict'),
+    bigint: bool(get('bigint'), 'bigint'),
+    signal: signal(get('signal')),
+    onProgress: fn(get('onProgress'), 'onProgress'),
+    progressIntervalMs: int(get('progressIntervalMs'), 'progressIntervalMs', 1, TIMER_MAX) ?? 100,
+    onRoot: fn(get('onRoot'), 'onRoot'),
   }
 }
 
-function checkPath(p: unknown, name: string): void {
-  if (typeof p !== 'string') throw optionTypeError(name, 'a string', p)
-  if (p.length === 0) throw optionTypeError(name, 'a non-empty string', p)
-  if (p.includes('\0')) throw optionTypeError(name, 'a string without null bytes', p)
+/**
+ * A path as fs takes one. A Buffer (or any Uint8Array) is copied, so the caller may reuse it
+ * while an async scan runs.
+ */
+function root(p: unknown, name: string, expected: string): Root {
+  if (typeof p === 'string') {
+    if (p.length === 0) throw optionTypeError(name, 'a non-empty string', p)
+    if (p.includes('\0')) throw optionTypeError(name, 'a string without null bytes', p)
+    return p
+  }
+  if (types.isUint8Array(p)) {
+    if (p.length === 0) throw optionTypeError(name, 'a non-empty Buffer', p)
+    if (p.includes(0)) throw optionTypeError(name, 'a Buffer without null bytes', p)
+    return Buffer.from(p)
+  }
+  throw optionTypeError(name, expected, p)
+}
+
+/**
+ * An array option's elements, read once each into a plain array. Only true arrays are taken
+ * (array-likes and other iterables are not: a string or a Buffer is both); a hole, or an
+ * element whose getter throws, is a TypeError naming its index.
+ */
+function elements(list: unknown[], name: string, expected: string): unknown[] {
+  const out: unknown[] = []
+  let length: number
+  try {
+    length = list.length
+  } catch (e) {
+    throw unreadable(name, e)
+  }
+  for (let i = 0; i < length; i++) {
+    let present: boolean
+    try {
+      present = i in list
+      if (present) out.push(list[i])
+    } catch (e) {
+      throw unreadable(`${name}[${i}]`, e)
+    }
+    if (!present) {
+      const err = new TypeError(`dirsize: ${name}[${i}] must be ${expected}, got an empty slot (a hole in the array)`) as TypeError & { code: string }
+      err.code = 'ERR_INVALID_ARG_TYPE'
+      throw err
+    }
+  }
+  return out
+}
+
+/** A getter (or a Proxy trap) threw while the option was read. */
+function unreadable(name: string, cause: unknown): TypeError {
+  let why: string
+  try {
+    why = cause instanceof Error ? cause.message : String(cause)
+  } catch {
+    why = 'a value that cannot be shown'
+  }
+  const err = new TypeError(`dirsize: ${name} could not be read: ${why}`, { cause }) as TypeError & { code: string }
+  err.code = 'ERR_INVALID_ARG_VALUE'
+  return err
 }
 
 function int(v: unknown, name: string, min: number, max: number): number | undefined {
@@ -90,8 +172,11 @@ function bool(v: unknown, name: string): boolean {
 
 function strings(v: unknown, name: string): string[] {
   if (v === undefined) return []
-  if (!Array.isArray(v) || !v.every((s) => typeof s === 'string')) throw optionTypeError(name, 'an array of strings', v)
-  return v as string[]
+  if (!Array.isArray(v)) throw optionTypeError(name, 'an array of strings', v)
+  return elements(v, name, 'a string').map((s, i) => {
+    if (typeof s !== 'string') throw optionTypeError(`${name}[${i}]`, 'a string', s)
+    return s
+  })
 }
 
 /**
@@ -100,15 +185,32 @@ function strings(v: unknown, name: string): string[] {
  */
 function patterns(v: unknown): string[] {
   const list = strings(v, 'exclude')
-  const bad = list.find((p) => p.includes('\0'))
-  if (bad !== undefined) throw optionTypeError('exclude', 'patterns without NUL characters', bad)
+  const at = list.findIndex((p) => p.includes('\0'))
+  if (at >= 0) throw optionTypeError(`exclude[${at}]`, 'a pattern without NUL characters', list[at])
   return list
 }
 
+/**
+ * A fresh RegExp from the caller's source and flags: both backends then read the same two
+ * strings (a subclass's own `exec` would reach only the TypeScript walker), and resetting
+ * `lastIndex` never touches the caller's object.
+ */
 function regexp(v: unknown): RegExp | undefined {
   if (v === undefined) return undefined
   if (!(v instanceof RegExp)) throw optionTypeError('ignore', 'a RegExp', v)
-  return v
+  let source: string
+  let flags: string
+  try {
+    source = v.source
+    flags = v.flags
+  } catch (e) {
+    throw unreadable('ignore', e)
+  }
+  try {
+    return new RegExp(source, flags)
+  } catch (e) {
+    throw unreadable('ignore', e)
+  }
 }
 
 function signal(v: unknown): AbortSignal | undefined {

@@ -3,6 +3,12 @@
 /** A size or count: `number` by default, `bigint` with `{ bigint: true }`. */
 export type Num = number | bigint
 
+/**
+ * A path, as `fs` takes one: a string, or a Buffer holding the exact bytes of a name that is
+ * not UTF-8 (any Uint8Array is read as one). The Result shows it as `path` and `pathBuffer`.
+ */
+export type PathArg = string | Buffer
+
 export interface Options {
   /** Worker threads (default: 4 per core, at most 64); 1 walks serially on one thread. */
   threads?: number
@@ -31,9 +37,14 @@ export interface Options {
   bigint?: boolean
   /** Aborting rejects the scan with an AbortError and stops its threads. */
   signal?: AbortSignal
-  /** Called with running totals at most every `progressIntervalMs`, and once at the end. */
+  /**
+   * Called with running totals at most every `progressIntervalMs`, and once at the end with
+   * the final totals. The walk never waits for it: a call due while the previous one still
+   * runs, or sooner than 9 times that one's duration after it ended, is dropped, so a slow
+   * callback holds the thread at most 10% of the time. A throw rejects the scan.
+   */
   onProgress?: (progress: Progress) => void
-  /** Default 100. */
+  /** Default 100; at most 2^31 - 1 (Node's longest timer). */
   progressIntervalMs?: number
   /**
    * Called with each root's result as soon as that root is done, in order; the Result then

@@ -3,7 +3,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 
 import { dirsize } from '../../index'
-import type { Options, Result, RootResult } from '../types'
+import type { Options, PathArg, Result, RootResult } from '../types'
 
 import { type Bounds, reportData } from './data'
 import { html } from './html'
@@ -26,9 +26,10 @@ const MAX_DATA = 9 * 1024 * 1024
 export const REPORT_DEPTH = 6
 export const REPORT_TOP = 200
 
-export async function report(paths: string | readonly string[], options: ReportOptions = {}): Promise<string> {
+export async function report(paths: PathArg | readonly PathArg[], options: ReportOptions = {}): Promise<string> {
   const { file, minShare, depth = REPORT_DEPTH, top = REPORT_TOP, ...scan } = options
-  const list = typeof paths === 'string' ? [paths] : [...paths]
+  // Always an array, for `roots`; an array goes through as given, for dirsize to check.
+  const list = Array.isArray(paths) ? (paths as readonly PathArg[]) : [paths as PathArg]
   const result = (await dirsize(list, { ...scan, depth, top })) as Result<number>
   const page = renderReport(result, result.roots as RootResult<number>[], minShare)
   if (file) fs.writeFileSync(file, page)

@@ -68,7 +68,8 @@ export interface WalkLargeFile {
 }
 
 export interface WalkRoot {
-  path: string
+  /** The root as given: a string, or a Buffer of exact bytes. */
+  path: FsPath
   totals: WalkTotals
   errors: WalkError[]
   errorCount: number
@@ -138,10 +139,16 @@ export function* walkRoots(n: Normalized, setup: WalkSetup, each: (r: WalkRoot) 
   const exclude = new Exclude(n.exclude)
   // Several roots: a directory reached from two of them counts in the first only, as du.
   const dirsOnce = n.roots.length > 1 && !n.countLinks
-  for (const root of n.roots) each(yield* walkRoot(root, n, setup, exclude, seen, dirsOnce))
+  for (const root of n.roots) {
+    const r = yield* walkRoot(root, n, setup, exclude, seen, dirsOnce)
+    // A stop (abort, a progress callback that threw) rejects the scan: a root it cut short
+    // is no result to hand on, and the roots after it are not started.
+    if (setup.stopped?.()) return
+    each(r)
+  }
 }
 
-function* walkRoot(root: string, n: Normalized, setup: WalkSetup, exclude: Exclude, seen: Set<string>, dirsOnce: boolean): Walk<WalkRoot> {
+function* walkRoot(root: FsPath, n: Normalized, setup: WalkSetup, exclude: Exclude, seen: Set<string>, dirsOnce: boolean): Walk<WalkRoot> {
   const join = setup.join ?? duJoin
   const totals = zero()
   const errors: WalkError[] = []
@@ -216,8 +223,11 @@ function* walkRoot(root: string, n: Normalized, setup: WalkSetup, exclude: Exclu
     largest: n.top > 0 ? top.sort(bigFirst) : undefined,
   })
   // As du: the patterns test the root's own path too.
-  if ((!exclude.isEmpty && exclude.excludesRoot(Buffer.from(root))) || (n.ignore && testRegExp(n.ignore, root))) return finish()
-  const rootPath: FsPath = setup.buffers ? Buffer.from(root) : root
+  const rootText = text(root)
+  const rootBytes = typeof root === 'string' ? Buffer.from(root) : root
+  if ((!exclude.isEmpty && exclude.excludesRoot(rootBytes)) || (n.ignore && testRegExp(n.ignore, rootText))) return finish()
+  // The real fs takes the exact bytes; a caller's fs (get-folder-size's) takes strings.
+  const rootPath: FsPath = setup.buffers ? rootBytes : rootText
   const r = yield { op: statOp, path: rootPath }
   if (!r.ok) {
     rootError = fail(rootPath, r.error, statOp)
