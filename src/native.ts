@@ -1,6 +1,7 @@
 /** The native backend: calls the Rust scan and turns its plain outcome into a Result. */
 import { abortError, scanError, systemError } from './errors'
 import type { Normalized } from './options'
+import { ProgressPacer } from './progress'
 import { assemble, finalProgress, numberer, type Numberer, throwIfSingleRootFailed, totalsOf } from './result'
 import type { LargeFile, Num, Progress, Result, RootResult, ScanError, TreeEntry } from './types'
 
@@ -43,18 +44,20 @@ function nativeOptions(n: Normalized): NativeOptions {
   }
 }
 
-/** An option Rust refuses (a RegExp its engine cannot express) comes back as InvalidArg. */
-function rethrowOptionError(e: unknown): never {
+/**
+ * An option Rust refuses (a RegExp its engine cannot express) comes back as InvalidArg, and
+ * so does a thread count the system will not start: a RangeError, the value being well-formed.
+ */
+function optionError(e: unknown): unknown {
   const err = e as Error & { code?: string }
   if (err && err.code === 'InvalidArg') {
     const option = /^(\w+):/.exec(err.message)?.[1] ?? 'options'
-    const t = new TypeError(`dirsize: ${err.message.startsWith(option) ? err.message : `${option}: ${err.message}`}`) as TypeError & {
-      code: string
-    }
-    t.code = 'ERR_INVALID_ARG_VALUE'
-    throw t
+    const message = `dirsize: ${err.message.startsWith(option) ? err.message : `${option}: ${err.message}`}`
+    const out = (option === 'threads' ? new RangeError(message) : new TypeError(message)) as Error & { code: string }
+    out.code = option === 'threads' ? 'ERR_OUT_OF_RANGE' : 'ERR_INVALID_ARG_VALUE'
+    return out
   }
-  throw e
+  return e
 }
 
 export function scanNativeSync(b: Binding, n: Normalized): Result<Num> {
@@ -63,7 +66,7 @@ export function scanNativeSync(b: Binding, n: Normalized): Result<Num> {
   try {
     out = b.scanSync(n.roots, nativeOptions(n))
   } catch (e) {
-    rethrowOptionError(e)
+    throw optionError(e)
   }
   return finish(out, n, started)
 }
@@ -86,11 +89,14 @@ export function scanNative(b: Binding, n: Normalized): Promise<Result<Num>> {
       settle(() => reject(abortError(signal!)))
     }
     signal?.addEventListener('abort', onAbort, { once: true })
-    const progress = onProgress
+    // Set when the outcome is in: a tick still queued then is stale (the final call follows).
+    let finished = false
+    const pacer = onProgress ? new ProgressPacer(onProgress) : undefined
+    const progress = pacer
       ? (p: Omit<Progress, 'elapsedMs'>): void => {
-          if (settled) return
+          if (settled || finished) return
           try {
-            onProgress({ ...p, elapsedMs: performance.now() - started })
+            pacer.offer(() => ({ ...p, elapsedMs: performance.now() - started }))
           } catch (e) {
             token.cancel()
             settle(() => reject(e))
@@ -128,16 +134,11 @@ export function scanNative(b: Binding, n: Normalized): Promise<Result<Num>> {
     try {
       pending = b.scan(n.roots, nativeOptions(n), progress, onRoot, token)
     } catch (e) {
-      settle(() => {
-        try {
-          rethrowOptionError(e)
-        } catch (err) {
-          reject(err)
-        }
-      })
+      settle(() => reject(optionError(e)))
       return
     }
     pending.then(async (out) => {
+        finished = true
         await rootsDelivered(out)
         if (settled) return
         let result: Result<Num>
@@ -156,7 +157,7 @@ export function scanNative(b: Binding, n: Normalized): Promise<Result<Num>> {
           }
         }
         settle(() => resolve(result))
-      }, (e: unknown) => settle(() => reject(e)))
+      }, (e: unknown) => settle(() => reject(optionError(e))))
   })
 }
 

@@ -1,6 +1,7 @@
 /** The TypeScript backend: the same Result as the native one, from the serial walker. */
 import { abortError, scanError } from '../errors'
 import type { Normalized } from '../options'
+import { ProgressPacer } from '../progress'
 import {
   assemble, finalProgress, numberer, type Numberer, pathFields, throwIfSingleRootFailed, totalsOf,
 } from '../result'
@@ -65,24 +66,36 @@ export async function scanTs(n: Normalized, extras: TsScanExtras = {}): Promise<
   if (signal?.aborted) throw abortError(signal)
   const collect = collector(n, numberer(n))
   const live = { ...zero(), errors: 0 }
-  const timer = onProgress
-    ? setInterval(() => {
-        onProgress({
-          files: Number(live.files), dirs: Number(live.dirs), symlinks: Number(live.symlinks), others: Number(live.others),
-          bytes: Number(live.bytes), diskBytes: Number(live.diskBytes), errors: live.errors, elapsedMs: performance.now() - started,
-        })
-      }, n.progressIntervalMs)
-    : undefined
-  timer?.unref()
-  const walk = walkRoots(n, { buffers: !extras.fs, join: extras.join, stopped: () => signal?.aborted === true, live }, collect.each)
+  // The walk runs on this thread too: each call is timed, and the next one waits the interval
+  // or nine times that call's duration, whichever is longer (the pacer), so a slow callback
+  // takes at most a tenth of the thread from the walk. A throw stops the walk and rejects.
+  let failed: { error: unknown } | undefined
+  let timer: NodeJS.Timeout | undefined
+  const pacer = onProgress ? new ProgressPacer(onProgress, n.progressIntervalMs) : undefined
+  const tick = (): void => {
+    try {
+      pacer!.offer(() => ({
+        files: Number(live.files), dirs: Number(live.dirs), symlinks: Number(live.symlinks), others: Number(live.others),
+        bytes: Number(live.bytes), diskBytes: Number(live.diskBytes), errors: live.errors, elapsedMs: performance.now() - started,
+      }))
+    } catch (e) {
+      failed = { error: e }
+      return
+    }
+    timer = setTimeout(tick, pacer!.wait()).unref()
+  }
+  if (pacer) timer = setTimeout(tick, n.progressIntervalMs).unref()
+  const stopped = (): boolean => signal?.aborted === true || failed !== undefined
+  const walk = walkRoots(n, { buffers: !extras.fs, join: extras.join, stopped, live }, collect.each)
   try {
     if (extras.fs) await runCustomAsync(walk, extras.fs)
     else await runNodeAsync(walk)
   } catch (e) {
     throw e instanceof StrictError ? strictError(e) : e
   } finally {
-    if (timer) clearInterval(timer)
+    clearTimeout(timer)
   }
+  if (failed) throw failed.error
   if (signal?.aborted) throw abortError(signal)
   const result = collect.result(started)
   onProgress?.(finalProgress(result))
