@@ -196,7 +196,10 @@ impl Prepared {
         let threads = self.threads();
         let _pool = match threads {
             1 => None,
-            n => Some(crate::pool::try_get(n).map_err(|e| invalid(&format!("threads: cannot start {n} threads: {e}")))?),
+            n => {
+                let pool = crate::pool::try_get(n);
+                Some(pool.map_err(|e| invalid(&format!("threads: cannot start {n} threads: {e}")))?)
+            }
         };
         let state = ScanState::with_cancel(threads, self.cancel.clone());
         let delivered = std::cell::Cell::new(0u32);
@@ -217,15 +220,13 @@ impl Prepared {
         let (done_tx, done_rx) = mpsc::channel::<()>();
         let r = std::thread::scope(|scope| {
             let state = &state;
-            let ticker = std::thread::Builder::new().name("dirsize-progress".into()).spawn_scoped(scope, move || loop {
-                match done_rx.recv_timeout(self.interval) {
-                    Err(mpsc::RecvTimeoutError::Timeout) => {
-                        let (t, errors) = state.progress();
-                        tsfn.call(progress_of(&t, errors), ThreadsafeFunctionCallMode::NonBlocking);
-                    }
-                    _ => break,
+            let tick = move || {
+                while let Err(mpsc::RecvTimeoutError::Timeout) = done_rx.recv_timeout(self.interval) {
+                    let (t, errors) = state.progress();
+                    tsfn.call(progress_of(&t, errors), ThreadsafeFunctionCallMode::NonBlocking);
                 }
-            });
+            };
+            let ticker = std::thread::Builder::new().name("dirsize-progress".into()).spawn_scoped(scope, tick);
             // No thread for the ticker (the system is out of them): the scan still runs, with
             // no calls on the way; the final one, with the result, comes from JS.
             drop(ticker);
