@@ -226,7 +226,7 @@ impl Prepared {
                     tsfn.call(progress_of(&t, errors), ThreadsafeFunctionCallMode::NonBlocking);
                 }
             };
-            let ticker = std::thread::Builder::new().name("dirsize-progress".into()).spawn_scoped(scope, tick);
+            let ticker = std::thread::Builder::new().spawn_scoped(scope, tick);
             // No thread for the ticker (the system is out of them): the scan still runs, with
             // no calls on the way; the final one, with the result, comes from JS.
             drop(ticker);
