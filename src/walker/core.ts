@@ -114,6 +114,12 @@ function text(p: FsPath): string {
   return typeof p === 'string' ? p : p.toString('utf8')
 }
 
+/** A root as the fs is asked for it: the real fs takes exact bytes, a caller's fs strings. */
+function rootFsPath(root: FsPath, setup: WalkSetup): FsPath {
+  if (!setup.buffers) return text(root)
+  return typeof root === 'string' ? Buffer.from(root) : root
+}
+
 interface TreeNode {
   parent?: TreeNode
   path: FsPath
@@ -226,8 +232,7 @@ function* walkRoot(root: FsPath, n: Normalized, setup: WalkSetup, exclude: Exclu
   const rootText = text(root)
   const rootBytes = typeof root === 'string' ? Buffer.from(root) : root
   if ((!exclude.isEmpty && exclude.excludesRoot(rootBytes)) || (n.ignore && testRegExp(n.ignore, rootText))) return finish()
-  // The real fs takes the exact bytes; a caller's fs (get-folder-size's) takes strings.
-  const rootPath: FsPath = setup.buffers ? rootBytes : rootText
+  const rootPath = rootFsPath(root, setup)
   const r = yield { op: statOp, path: rootPath }
   if (!r.ok) {
     rootError = fail(rootPath, r.error, statOp)
