@@ -12,7 +12,7 @@ import test from 'ava'
 import { backend, dirsize, dirsizeSync, type Progress, type Result } from 'dirsize'
 
 import { caps, serialIf, testIf } from './helpers/platform'
-import { duBytes, nobody, repoRoot, rm, tempDir } from './helpers/trees'
+import { duBytes, repoRoot, rm, tempDir } from './helpers/trees'
 
 const base = tempDir()
 test.after.always(() => rm(base))
@@ -179,11 +179,12 @@ test('progressIntervalMs: Node\'s longest timer at most; the longest runs no tic
 
 /** Runs a script in a fresh Node process (an abort there cannot take the test runner down). */
 function node(script: string, prefix: string[] = []): { status: number | null; stdout: string; stderr: string } {
+  // stderr also says which signal ended the process, if one did (an abort, say).
   const env = { ...process.env, DIRSIZE_NATIVE: backend === 'native' ? '1' : '0' }
   const r = spawnSync(prefix[0] ?? process.execPath, prefix.length ? [...prefix.slice(1), process.execPath, '-e', script] : ['-e', script], {
     cwd: repoRoot, encoding: 'utf8', env, timeout: 120_000,
   })
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr }
+  return { status: r.status, stdout: r.stdout, stderr: r.signal ? `${r.stderr}\nkilled by ${r.signal}` : r.stderr }
 }
 
 test('top and depth at their largest are served: sized by what is found, sync and async', (t) => {
@@ -200,21 +201,34 @@ test('top and depth at their largest are served: sized by what is found, sync an
 })
 
 serialIf(backend === 'native' && caps.asNobody)('a thread count the system will not start: a RangeError naming threads, sync and async; the next scan works', (t) => {
-  // As nobody, with at most 150 threads for the user: a pool of 1000 cannot start.
+  // As a user of its own (RLIMIT_NPROC counts every process of the user, and other suites
+  // run as nobody), with at most 64 threads: Node starts, a pool of 1000 cannot.
+  const uid = String(60_000 + (process.pid % 5000))
+  const asOwnUser = ['setpriv', `--reuid=${uid}`, `--regid=${uid}`, '--clear-groups']
   const script = `
+    const fs = require('node:fs')
     const { dirsize, dirsizeSync } = require('dirsize')
-    const out = []
+    const threads = () => Number(/Threads:\\s+(\\d+)/.exec(fs.readFileSync('/proc/self/status', 'utf8'))[1])
     const name = (e) => e.constructor.name + ' ' + e.code + ' ' + e.message
-    try { dirsizeSync('src', { threads: 1000 }); out.push('served') } catch (e) { out.push(name(e)) }
-    dirsize('src', { threads: 1000 }).then(() => 'served', name).then(async (a) => {
-      out.push(a)
+    ;(async () => {
+      // libuv's pool starts now: at the limit, Node itself could not start its threads.
+      await fs.promises.stat('.')
+      const base = threads()
+      // The threads a refused pool did start exit by themselves, a moment later.
+      const settled = async () => {
+        for (let i = 0; i < 200 && threads() > base; i++) await new Promise((r) => setTimeout(r, 25))
+      }
+      const out = [await dirsize('src', { threads: 1000 }).then(() => 'served', name)]
+      await settled()
+      try { dirsizeSync('src', { threads: 1000 }); out.push('served') } catch (e) { out.push(name(e)) }
+      await settled()
       out.push((await dirsize('src', { threads: 2 })).files > 0)
       console.log(JSON.stringify(out))
-    })`
-  const r = node(script, ['bash', '-c', 'ulimit -u 150 && exec "$@"', 'bash', ...nobody])
+    })()`
+  const r = node(script, ['bash', '-c', 'ulimit -u 64 && exec "$@"', 'bash', ...asOwnUser])
   t.is(r.status, 0, r.stderr)
-  const [sync, async, next] = JSON.parse(r.stdout) as [string, string, boolean]
-  for (const line of [sync, async]) t.regex(line, /^RangeError ERR_OUT_OF_RANGE dirsize: threads: cannot start 1000 threads: /)
+  const [async, sync, next] = JSON.parse(r.stdout) as [string, string, boolean]
+  for (const line of [async, sync]) t.regex(line, /^RangeError ERR_OUT_OF_RANGE dirsize: threads: cannot start 1000 threads: /)
   t.true(next)
 })
 
