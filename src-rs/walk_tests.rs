@@ -20,7 +20,7 @@ fn run(roots: &[&Path], opts: &ScanOptions) -> Result<ScanResult, ScanFailure> {
     scan(&roots, opts, &filter, &state)
 }
 
-fn du(args: &[&str], root: &Path) -> u64 {
+fn du(args: &[&str], root: &Path) -> u128 {
     let out = Command::new("du").args(args).arg(root).output().expect("GNU du");
     let text = String::from_utf8_lossy(&out.stdout);
     text.lines().last().unwrap().split('\t').next().unwrap().parse().unwrap()
@@ -121,7 +121,7 @@ fn hard_links_across_roots_count_once() {
 }
 
 /// du's line per root (`du -sb A B ...`): a root already counted prints no line.
-fn du_lines(flags: &[&str], roots: &[&Path]) -> Vec<(u64, String)> {
+fn du_lines(flags: &[&str], roots: &[&Path]) -> Vec<(u128, String)> {
     let out = Command::new("du").args(flags).args(roots).output().expect("GNU du");
     String::from_utf8_lossy(&out.stdout)
         .lines()
@@ -145,7 +145,7 @@ fn a_root_inside_another_counts_once_as_du() {
         let r = run(&order, &opts).unwrap();
         let flags: &[&str] = if count_links { &["-sbl"] } else { &["-sb"] };
         let want = du_lines(flags, &order);
-        let got: Vec<(u64, String)> = r
+        let got: Vec<(u128, String)> = r
             .roots
             .iter()
             .filter(|x| x.totals.entries() > 0)
@@ -256,7 +256,7 @@ fn depth_breakdown_equals_du_d() {
     awkward_tree(tmp.path());
     for (flag, pick) in [("-b", 0), ("-B1", 1)] {
         let out = Command::new("du").args([flag, "-d", "2"]).arg(tmp.path()).output().unwrap();
-        let mut want: Vec<(Vec<u8>, u64)> = out
+        let mut want: Vec<(Vec<u8>, u128)> = out
             .stdout
             .split(|&c| c == b'\n')
             .filter(|l| !l.is_empty())
@@ -268,7 +268,7 @@ fn depth_breakdown_equals_du_d() {
             .collect();
         let r = run(&[tmp.path()], &ScanOptions { depth: Some(2), threads: Some(2), ..Default::default() })
             .unwrap();
-        let mut got: Vec<(Vec<u8>, u64)> = r.roots[0]
+        let mut got: Vec<(Vec<u8>, u128)> = r.roots[0]
             .tree
             .as_ref()
             .unwrap()
