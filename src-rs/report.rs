@@ -188,6 +188,16 @@ mod tests {
     }
 
     #[test]
+    fn top_of_any_size_allocates_by_what_it_holds() {
+        // The largest N a caller can ask for: nothing is reserved for it.
+        let t = Top::new(u32::MAX as usize);
+        for i in 0..3u64 {
+            t.offer(i, 0, || vec![b'f']);
+        }
+        assert_eq!(t.finish().len(), 3);
+    }
+
+    #[test]
     fn tree_folds_subtrees() {
         let tree = Tree::new(1);
         let root = tree.bucket(None, 0, || p("r"));
