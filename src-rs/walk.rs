@@ -15,6 +15,8 @@ use std::ffi::{CStr, CString};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
 use std::sync::{Arc, Mutex};
 
+use rayon::iter::{IntoParallelRefIterator, ParallelIterator};
+
 use crate::links::LinkSet;
 use crate::options::{Filter, ScanOptions};
 use crate::path::{push_name, trim_root, PathNode};
@@ -137,10 +139,11 @@ pub fn scan_each(
     let threads = opts.thread_count();
     let pool = (threads > 1).then(|| crate::pool::get(threads));
     let links = LinkSet::default();
-    let watch = watch_set(roots, opts, state);
+    let (watch, dirs) = watch_set(roots, opts, state, pool.as_deref());
     let mut result = ScanResult::default();
-    for root in roots {
+    for (i, root) in roots.iter().enumerate() {
         let root = CString::new(trim_root(root.as_bytes())).expect("a part of a C string");
+        let known_dir = dirs.get(i).map_or(false, |&d| d);
         let before = state.slots.sum();
         let walk = Walk {
             opts,
@@ -157,10 +160,10 @@ pub fn scan_each(
             root_error: Mutex::new(None),
         };
         match &pool {
-            Some(pool) => pool.scope(|s| walk.root(&root, s)),
+            Some(pool) => pool.scope(|s| walk.root(&root, known_dir, s)),
             None => {
                 let serial = Serial::default();
-                walk.root(&root, &serial);
+                walk.root(&root, known_dir, &serial);
                 serial.drain(&walk);
             }
         }
@@ -188,32 +191,40 @@ pub fn scan_each(
     Ok(result)
 }
 
-/// The (device, inode) of every root that is not a directory, when there are several roots.
+/// The (device, inode) of every root that is not a directory, when there are several
+/// roots; and which roots were directories then.
 ///
 /// du counts every inode once across its roots, in the first root that reaches it. A
 /// directory is walked once (the link set takes every directory when there are several
 /// roots), so a file with one link can be reached twice only if a root names it (`a/f a`,
 /// `a a/f`, `a/f a/f`). Those few are known before the walk, and the walker sends a
 /// single-link file through the link set only when it is one of them: a scan whose roots
-/// are all directories does one lookup in an empty set per such file, nothing more.
-fn watch_set(roots: &[CString], opts: &ScanOptions, state: &ScanState) -> HashSet<(u64, FileId)> {
+/// are all directories does one lookup in an empty set per such file, nothing more. Its one
+/// lookup by path per root is taken back at the root's turn: a root known to be a directory
+/// is opened and stat'ed through its descriptor, not stat'ed by path again.
+fn watch_set(
+    roots: &[CString],
+    opts: &ScanOptions,
+    state: &ScanState,
+    pool: Option<&rayon::ThreadPool>,
+) -> (HashSet<(u64, FileId)>, Vec<bool>) {
     let mut set = HashSet::new();
     // -l counts every way in; -L sends every inode through the link set anyway.
     if roots.len() < 2 || opts.count_links || opts.follow_symlinks {
-        return set;
+        return (set, Vec::new());
     }
-    for root in roots {
-        if state.is_cancelled() {
-            break;
-        }
-        // A root that cannot be stat'ed now is reported when its turn comes.
-        if let Ok(m) = sys::stat_at(sys::cwd(), root, false) {
-            if m.kind != Kind::Dir {
-                set.insert((m.dev, m.ino));
-            }
-        }
-    }
-    set
+    // A root that cannot be stat'ed now is reported when its turn comes.
+    let stat = |root: &CString| match state.is_cancelled() {
+        true => None,
+        false => sys::stat_at(sys::cwd(), root, false).ok().map(|m| (m.kind == Kind::Dir, m.dev, m.ino)),
+    };
+    let found: Vec<Option<(bool, u64, FileId)>> = match pool {
+        Some(pool) => pool.install(|| roots.par_iter().map(stat).collect()),
+        None => roots.iter().map(stat).collect(),
+    };
+    let dirs = found.iter().map(|f| matches!(f, Some((true, _, _)))).collect();
+    set.extend(found.into_iter().flatten().filter(|f| !f.0).map(|(_, dev, ino)| (dev, ino)));
+    (set, dirs)
 }
 
 fn diff(a: &Totals, b: &Totals) -> Totals {
@@ -431,22 +442,28 @@ impl<'w> Walk<'w> {
         }
     }
 
-    fn root<S: Sched<'w>>(&'w self, root: &CString, s: &S) {
+    /// A root: `known_dir` when it was a directory just before the walk (see `watch_set`).
+    fn root<S: Sched<'w>>(&'w self, root: &CString, known_dir: bool, s: &S) {
         let path = root.as_bytes();
         if !self.filter.is_empty() && self.filter.excludes_root(path) {
             return;
         }
+        if known_dir {
+            let job = DirJob {
+                parent: None,
+                up: None,
+                name: root.clone(),
+                known: None,
+                bucket: None,
+                via_link: false,
+            };
+            return self.dir(job, s);
+        }
         let meta = match sys::stat_at(sys::cwd(), root, self.opts.follow_symlinks) {
             Ok(m) => m,
-            Err(e) => {
-                let err = ScanError::new(path.to_vec(), e, self.stat_call());
-                *self.root_error.lock().unwrap_or_else(|p| p.into_inner()) = Some(err);
-                self.error(path.to_vec(), e, self.stat_call());
-                return;
-            }
+            Err(e) => return self.root_failed(path.to_vec(), e),
         };
-        self.root_dev.store(meta.dev, Relaxed);
-        if !self.admit(&meta, true) {
+        if !self.admit_root(&meta) {
             return;
         }
         if meta.kind == Kind::Dir {
@@ -468,6 +485,35 @@ impl<'w> Walk<'w> {
             let mut batch = Batch { totals: Totals::default(), bucket: bucket.as_ref() };
             self.count(&mut batch, &meta, || path.to_vec());
             self.flush(&batch, s);
+        }
+    }
+
+    fn root_failed(&self, path: Vec<u8>, e: OsError) {
+        let err = ScanError::new(path.clone(), e, self.stat_call());
+        *self.root_error.lock().unwrap_or_else(|p| p.into_inner()) = Some(err);
+        self.error(path, e, self.stat_call());
+    }
+
+    fn admit_root(&self, m: &Meta) -> bool {
+        self.root_dev.store(m.dev, Relaxed);
+        self.admit(m, true)
+    }
+
+    /// `admit` for a directory task, which may be a root's.
+    fn admit_dir(&self, job: &DirJob, m: &Meta) -> bool {
+        if job.up.is_none() {
+            self.admit_root(m)
+        } else {
+            self.admit(m, false)
+        }
+    }
+
+    /// A directory task's entry could not be stat'ed: a root's is the root's own error.
+    fn stat_failed(&self, job: &DirJob, e: OsError) {
+        if job.up.is_none() {
+            self.root_failed(job.path(), e)
+        } else {
+            self.error(job.path(), e, self.stat_call())
         }
     }
 
@@ -495,9 +541,9 @@ impl<'w> Walk<'w> {
                 let m = match job.known {
                     Some(m) => m,
                     None => match sys::stat_at(parent_fd, name, follow) {
-                        Ok(m) if self.admit(&m, false) => m,
+                        Ok(m) if self.admit_dir(&job, &m) => m,
                         Ok(_) => return,
-                        Err(e) => return self.error(job.path(), e, self.stat_call()),
+                        Err(e) => return self.stat_failed(&job, e),
                     },
                 };
                 let is_dir = m.kind == Kind::Dir;
@@ -521,9 +567,9 @@ impl<'w> Walk<'w> {
         let m = match job.known {
             Some(m) => m,
             None => match sys::stat_dir(&fd) {
-                Ok(m) if self.admit(&m, false) => m,
+                Ok(m) if self.admit_dir(&job, &m) => m,
                 Ok(_) => return,
-                Err(e) => return self.error(job.path(), e, self.stat_call()),
+                Err(e) => return self.stat_failed(&job, e),
             },
         };
         if job.inside_itself(&m) {
