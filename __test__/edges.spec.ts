@@ -312,6 +312,8 @@ test('roots are written as du writes them: dir// is dir/, entries dir/a (root li
     const got = JSON.parse(out) as Array<{ root: string; shown: string; tree: Line[] }>
     t.is(got[0]!.shown, 'p')
     for (const g of got) {
+      // Children before their parent: the root's line last, however it is written.
+      t.is(g.tree.at(-1)![1], g.shown, g.root)
       t.deepEqual(g.tree.sort(byPath), duTree(['-b', '-d', '1'], [g.root], { cwd: dir }), g.root)
       t.is(g.shown, duRun(['-sb'], [g.root], { cwd: dir }).lines[0]![1], g.root)
     }

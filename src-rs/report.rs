@@ -98,10 +98,12 @@ impl Tree {
     }
 }
 
-/// Orders paths component by component, a directory after everything inside it.
+/// Orders paths component by component, a directory after everything inside it. Empty
+/// components do not count: a root written `dir/` (or `//`) comes after `dir/a`.
 fn post_order(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
-    let mut ai = a.split(|&c| c == crate::path::SEP);
-    let mut bi = b.split(|&c| c == crate::path::SEP);
+    let part = |c: &[u8]| !c.is_empty();
+    let mut ai = a.split(|&c| c == crate::path::SEP).filter(|c| part(c));
+    let mut bi = b.split(|&c| c == crate::path::SEP).filter(|c| part(c));
     loop {
         match (ai.next(), bi.next()) {
             (Some(x), Some(y)) if x == y => continue,
@@ -175,6 +177,12 @@ mod tests {
         let mut v = vec![p("r"), p("r|b"), p("r|a|x"), p("r|a")];
         v.sort_by(|a, b| post_order(a, b));
         assert_eq!(v, vec![p("r|a|x"), p("r|a"), p("r|b"), p("r")]);
+        // Roots written with a trailing separator: still after what is inside them.
+        for (root, child) in [("r|", "r|a"), ("||", "||a")] {
+            let mut v = vec![p(root), p(child)];
+            v.sort_by(|a, b| post_order(a, b));
+            assert_eq!(v, vec![p(child), p(root)]);
+        }
     }
 
     #[test]

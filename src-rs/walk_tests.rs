@@ -539,5 +539,7 @@ fn roots_are_shown_as_du_shows_them() {
         assert_eq!(tree_lines(&r, false), du_sorted(&["-b", "-d", "1"], &[&root]), "{root:?}");
         let shown = du_lines(&["-sb"], &[&root]).pop().unwrap().1;
         assert_eq!(String::from_utf8(r.roots[0].path.clone()).unwrap(), shown);
+        // Children before their parent, the root last however it is written.
+        assert_eq!(r.roots[0].tree.as_ref().unwrap().last().unwrap().path, shown.as_bytes());
     }
 }

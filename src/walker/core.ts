@@ -399,7 +399,8 @@ function foldTree(nodes: TreeNode[]): WalkTreeEntry[] {
     let start = 0
     for (let i = 0; i <= b.length; i++) {
       if (i === b.length || b[i] === 0x2f) {
-        parts.push(b.subarray(start, i))
+        // Empty components do not count: a root written `dir/` comes after `dir/a`.
+        if (i > start) parts.push(b.subarray(start, i))
         start = i + 1
       }
     }
