@@ -81,6 +81,7 @@ export interface NativeRoot {
   largest?: Array<NativeLargeFile>
 }
 
+/** Sizes in 128 bits (two files of 2^63 - 1 bytes already pass 2^64): a BigInt in JS. */
 export interface NativeTotals {
   bytes: bigint
   diskBytes: bigint

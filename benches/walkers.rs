@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use dirsize::{scan, Filter, ScanOptions, ScanState};
 
-fn ours(root: &Path, threads: usize) -> (u64, u64) {
+fn ours(root: &Path, threads: usize) -> (u128, u64) {
     let opts = ScanOptions { threads: Some(threads), ..Default::default() };
     let filter = Filter::new(&opts).unwrap();
     let state = ScanState::new(threads);
@@ -21,9 +21,9 @@ fn ours(root: &Path, threads: usize) -> (u64, u64) {
 
 /// jwalk lists in parallel; the size needs a stat per entry, which jwalk's DirEntry does by
 /// full path (symlink_metadata). Hard links count once, as in ours.
-fn jwalk(root: &Path, threads: usize) -> (u64, u64) {
+fn jwalk(root: &Path, threads: usize) -> (u128, u64) {
     let mut seen = std::collections::HashSet::new();
-    let (mut bytes, mut entries) = (0u64, 0u64);
+    let (mut bytes, mut entries) = (0u128, 0u64);
     let walk = jwalk::WalkDir::new(root)
         .skip_hidden(false)
         .follow_links(false)
@@ -35,7 +35,7 @@ fn jwalk(root: &Path, threads: usize) -> (u64, u64) {
         if !m.is_dir() && m.nlink() > 1 && !seen.insert((m.dev(), m.ino())) {
             continue;
         }
-        bytes += m.len();
+        bytes += m.len() as u128;
     }
     (bytes, entries)
 }

@@ -31,10 +31,11 @@ pub struct NativeOptions {
     pub progress_interval_ms: Option<u32>,
 }
 
+/// Sizes in 128 bits (two files of 2^63 - 1 bytes already pass 2^64): a BigInt in JS.
 #[napi(object, object_from_js = false)]
 pub struct NativeTotals {
-    pub bytes: u64,
-    pub disk_bytes: u64,
+    pub bytes: u128,
+    pub disk_bytes: u128,
     pub files: u64,
     pub dirs: u64,
     pub symlinks: u64,
@@ -56,8 +57,8 @@ pub struct NativeError {
 pub struct NativeTreeEntry {
     pub path: String,
     pub raw: Option<Buffer>,
-    pub bytes: u64,
-    pub disk_bytes: u64,
+    pub bytes: u128,
+    pub disk_bytes: u128,
     pub files: u64,
     pub depth: u32,
 }
@@ -67,7 +68,7 @@ pub struct NativeLargeFile {
     pub path: String,
     pub raw: Option<Buffer>,
     pub bytes: u64,
-    pub disk_bytes: u64,
+    pub disk_bytes: u128,
 }
 
 #[napi(object, object_from_js = false)]

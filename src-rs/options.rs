@@ -85,9 +85,10 @@ impl Filter {
     }
 
     /// A root, as du treats one: exclude patterns test the path fts forms for it (so
-    /// `--exclude b a/b` skips it), `ignore` its path as given.
+    /// `--exclude b a/b` skips it). `ignore` never tests a root (get-folder-size's drop-in
+    /// does that one test itself): `ignore: /(?:)/` would otherwise exclude every scan.
     pub fn excludes_root(&self, path: &[u8]) -> bool {
-        self.exclude.excludes_root(path) || (self.ignore.is_some() && self.excludes_full(path))
+        self.exclude.excludes_root(path)
     }
 
     /// `name`: the entry's own name; `relative`: its path from the root, and `full`: the root
@@ -186,9 +187,8 @@ mod tests {
         let f = filter(&["a/b"], None);
         assert!(f.excludes_root(b"a/b"), "the root's own path counts");
         assert!(f.excludes_root(b"/x/a/b"));
-        let f = filter(&[], Some(("^/r/skip$", "")));
-        assert!(f.excludes_root(b"/r/skip"));
-        assert!(!f.excludes_root(b"/r/keep"));
+        let f = filter(&[], Some(("^/r/skip$|(?:)", "")));
+        assert!(!f.excludes_root(b"/r/skip"), "ignore is for entries, never a root");
     }
 
     #[test]

@@ -1,24 +1,60 @@
 //! Paths as a chain of names, one link per directory: the walker never needs a full path to
 //! do its work (it goes by file descriptor), only to report one, so it builds it on demand.
+//! The chain also carries each directory's identity, so a directory can be checked against
+//! the ones it is inside of (a bind mount or a followed link can lead back up).
 
 use std::ffi::CString;
 use std::sync::Arc;
 
+use crate::sys::FileId;
+
 pub struct PathNode {
     parent: Option<Arc<PathNode>>,
-    /// The root as given, or one directory name.
+    /// The root as given (see `trim_root`), or one directory name.
     pub name: CString,
     /// 0 for the root.
     pub depth: u32,
+    pub dev: u64,
+    pub ino: FileId,
+    /// This directory, or one between it and the root, was entered through a mount root, a
+    /// change of device or a followed symlink: below it a directory may be one of its own
+    /// ancestors, so each one is checked. Elsewhere (a plain tree) none can be.
+    pub guarded: bool,
 }
 
 impl PathNode {
-    pub fn root(path: CString) -> Arc<PathNode> {
-        Arc::new(PathNode { parent: None, name: path, depth: 0 })
+    pub fn root(path: CString, dev: u64, ino: FileId) -> Arc<PathNode> {
+        Arc::new(PathNode { parent: None, name: path, depth: 0, dev, ino, guarded: false })
     }
 
-    pub fn child(self: &Arc<PathNode>, name: CString) -> Arc<PathNode> {
-        Arc::new(PathNode { parent: Some(self.clone()), name, depth: self.depth + 1 })
+    pub fn child(
+        self: &Arc<PathNode>,
+        name: CString,
+        dev: u64,
+        ino: FileId,
+        guarded: bool,
+    ) -> Arc<PathNode> {
+        Arc::new(PathNode {
+            parent: Some(self.clone()),
+            name,
+            depth: self.depth + 1,
+            dev,
+            ino,
+            guarded,
+        })
+    }
+
+    /// Whether this directory or one above it is (dev, ino): entering it again would walk
+    /// a copy of what is being walked (fts calls it a cycle, FTS_DC; du skips it).
+    pub fn is_or_is_inside(&self, dev: u64, ino: FileId) -> bool {
+        let mut at = Some(self);
+        while let Some(n) = at {
+            if n.ino == ino && n.dev == dev {
+                return true;
+            }
+            at = n.parent.as_deref();
+        }
+        false
     }
 
     /// The full path: the root as given, then each name, separated by `SEP`.
@@ -62,6 +98,20 @@ impl PathNode {
     }
 }
 
+/// A root as fts (so du) shows it: two or more trailing separators become one (`dir//` is
+/// `dir/`, `///` is `/`), and a name of two characters (`//`) is kept as it is. Entries
+/// below are then joined without doubling the one left (`dir/a`, `//srv`), as `push_name`
+/// does.
+pub fn trim_root(path: &[u8]) -> &[u8] {
+    let mut len = path.len();
+    if len > 2 && is_separator(path[len - 1]) {
+        while len > 1 && is_separator(path[len - 2]) {
+            len -= 1;
+        }
+    }
+    &path[..len]
+}
+
 /// The separator paths are reported with, as Node's `path.sep`.
 pub const SEP: u8 = if cfg!(windows) { b'\\' } else { b'/' };
 
@@ -90,13 +140,37 @@ mod tests {
     fn builds_full_and_relative_paths() {
         // The root keeps its own form; what the walker adds uses the platform separator.
         let sep = |s: &str| s.replace('|', &(SEP as char).to_string()).into_bytes();
-        let root = PathNode::root(CString::new("/tmp/x/").unwrap());
-        let a = root.child(CString::new("a").unwrap());
-        let b = a.child(CString::new("b").unwrap());
+        let root = PathNode::root(CString::new("/tmp/x/").unwrap(), 1, 1);
+        let a = root.child(CString::new("a").unwrap(), 1, 2, false);
+        let b = a.child(CString::new("b").unwrap(), 1, 3, false);
         assert_eq!(b.path(), sep("/tmp/x/a|b"));
         assert_eq!(b.relative(), sep("a|b"));
         assert_eq!(b.join(b"f"), sep("/tmp/x/a|b|f"));
         assert_eq!(root.relative(), b"");
         assert_eq!(b.depth, 2);
+        assert!(b.is_or_is_inside(1, 1) && b.is_or_is_inside(1, 3));
+        assert!(!b.is_or_is_inside(2, 1));
+    }
+
+    #[test]
+    fn roots_are_trimmed_as_fts_does() {
+        // What GNU du 9.1 prints for each root (and its entries: `dir/a`, `//srv`).
+        for (given, shown) in [
+            ("dir//", "dir/"),
+            ("dir///", "dir/"),
+            ("dir/", "dir/"),
+            ("dir", "dir"),
+            ("//", "//"),
+            ("///", "/"),
+            ("/", "/"),
+            ("./", "./"),
+            (".//", "./"),
+            ("a//b//", "a//b/"),
+        ] {
+            assert_eq!(trim_root(given.as_bytes()), shown.as_bytes(), "{given}");
+        }
+        let mut p = trim_root(b"//").to_vec();
+        push_name(&mut p, b"srv");
+        assert_eq!(p, b"//srv");
     }
 }

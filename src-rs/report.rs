@@ -7,7 +7,7 @@ use std::collections::BinaryHeap;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::sync::{Arc, Mutex};
 
-use crate::totals::Totals;
+use crate::totals::{Totals, WideSum};
 
 /// One directory of the breakdown. Entries deeper than the requested depth add into their
 /// nearest ancestor that is listed; `finish` then folds each node into its parent, so every
@@ -16,15 +16,15 @@ pub struct TreeNode {
     parent: Option<Arc<TreeNode>>,
     path: Vec<u8>,
     depth: u32,
-    bytes: AtomicU64,
-    disk_bytes: AtomicU64,
+    bytes: WideSum,
+    disk_bytes: WideSum,
     files: AtomicU64,
 }
 
 impl TreeNode {
     pub fn add(&self, t: &Totals) {
-        self.bytes.fetch_add(t.bytes, Relaxed);
-        self.disk_bytes.fetch_add(t.disk_bytes, Relaxed);
+        self.bytes.add(t.bytes);
+        self.disk_bytes.add(t.disk_bytes);
         self.files.fetch_add(t.files, Relaxed);
     }
 }
@@ -32,8 +32,8 @@ impl TreeNode {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TreeEntry {
     pub path: Vec<u8>,
-    pub bytes: u64,
-    pub disk_bytes: u64,
+    pub bytes: u128,
+    pub disk_bytes: u128,
     pub files: u64,
     pub depth: u32,
 }
@@ -63,8 +63,8 @@ impl Tree {
             parent: parent.cloned(),
             path: path(),
             depth,
-            bytes: AtomicU64::new(0),
-            disk_bytes: AtomicU64::new(0),
+            bytes: WideSum::default(),
+            disk_bytes: WideSum::default(),
             files: AtomicU64::new(0),
         });
         self.nodes.lock().unwrap_or_else(|p| p.into_inner()).push(node.clone());
@@ -78,8 +78,8 @@ impl Tree {
         nodes.sort_by_key(|n| Reverse(n.depth));
         for n in &nodes {
             if let Some(p) = &n.parent {
-                p.bytes.fetch_add(n.bytes.load(Relaxed), Relaxed);
-                p.disk_bytes.fetch_add(n.disk_bytes.load(Relaxed), Relaxed);
+                p.bytes.add(n.bytes.get());
+                p.disk_bytes.add(n.disk_bytes.get());
                 p.files.fetch_add(n.files.load(Relaxed), Relaxed);
             }
         }
@@ -87,8 +87,8 @@ impl Tree {
             .iter()
             .map(|n| TreeEntry {
                 path: n.path.clone(),
-                bytes: n.bytes.load(Relaxed),
-                disk_bytes: n.disk_bytes.load(Relaxed),
+                bytes: n.bytes.get(),
+                disk_bytes: n.disk_bytes.get(),
                 files: n.files.load(Relaxed),
                 depth: n.depth,
             })
@@ -98,10 +98,12 @@ impl Tree {
     }
 }
 
-/// Orders paths component by component, a directory after everything inside it.
+/// Orders paths component by component, a directory after everything inside it. Empty
+/// components do not count: a root written `dir/` (or `//`) comes after `dir/a`.
 fn post_order(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
-    let mut ai = a.split(|&c| c == crate::path::SEP);
-    let mut bi = b.split(|&c| c == crate::path::SEP);
+    let part = |c: &[u8]| !c.is_empty();
+    let mut ai = a.split(|&c| c == crate::path::SEP).filter(|c| part(c));
+    let mut bi = b.split(|&c| c == crate::path::SEP).filter(|c| part(c));
     loop {
         match (ai.next(), bi.next()) {
             (Some(x), Some(y)) if x == y => continue,
@@ -117,12 +119,13 @@ fn post_order(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct LargeFile {
     pub bytes: u64,
-    pub disk_bytes: u64,
+    pub disk_bytes: u128,
     pub path: Vec<u8>,
 }
 
 /// The N largest files by apparent size. Workers check a relaxed threshold first, so the
-/// lock is taken only by files that may enter the list.
+/// lock is taken only by files that may enter the list. The heap grows with the files
+/// found, never to N up front: N may be any u32 (`top: 1e9` asked for 40 GB at once).
 pub struct Top {
     n: usize,
     threshold: AtomicU64,
@@ -131,10 +134,10 @@ pub struct Top {
 
 impl Top {
     pub fn new(n: usize) -> Top {
-        Top { n, threshold: AtomicU64::new(0), heap: Mutex::new(BinaryHeap::with_capacity(n + 1)) }
+        Top { n, threshold: AtomicU64::new(0), heap: Mutex::new(BinaryHeap::new()) }
     }
 
-    pub fn offer(&self, bytes: u64, disk_bytes: u64, path: impl FnOnce() -> Vec<u8>) {
+    pub fn offer(&self, bytes: u64, disk_bytes: u128, path: impl FnOnce() -> Vec<u8>) {
         if self.n == 0 || bytes < self.threshold.load(Relaxed) {
             return;
         }
@@ -174,6 +177,12 @@ mod tests {
         let mut v = vec![p("r"), p("r|b"), p("r|a|x"), p("r|a")];
         v.sort_by(|a, b| post_order(a, b));
         assert_eq!(v, vec![p("r|a|x"), p("r|a"), p("r|b"), p("r")]);
+        // Roots written with a trailing separator: still after what is inside them.
+        for (root, child) in [("r|", "r|a"), ("||", "||a")] {
+            let mut v = vec![p(root), p(child)];
+            v.sort_by(|a, b| post_order(a, b));
+            assert_eq!(v, vec![p(child), p(root)]);
+        }
     }
 
     #[test]
@@ -184,6 +193,16 @@ mod tests {
         }
         let v = t.finish();
         assert_eq!(v.iter().map(|f| f.bytes).collect::<Vec<_>>(), vec![9, 7]);
+    }
+
+    #[test]
+    fn top_of_any_size_allocates_by_what_it_holds() {
+        // The largest N a caller can ask for: nothing is reserved for it.
+        let t = Top::new(u32::MAX as usize);
+        for i in 0..3u64 {
+            t.offer(i, 0, || vec![b'f']);
+        }
+        assert_eq!(t.finish().len(), 3);
     }
 
     #[test]

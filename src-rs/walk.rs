@@ -10,15 +10,18 @@
 //! Where the listing already gives an entry's metadata (Windows), it is counted from there.
 
 use std::cell::RefCell;
+use std::collections::HashSet;
 use std::ffi::{CStr, CString};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
 use std::sync::{Arc, Mutex};
 
+use rayon::iter::{IntoParallelRefIterator, ParallelIterator};
+
 use crate::links::LinkSet;
 use crate::options::{Filter, ScanOptions};
-use crate::path::{push_name, PathNode};
+use crate::path::{push_name, trim_root, PathNode};
 use crate::report::{LargeFile, Top, Tree, TreeEntry, TreeNode};
-use crate::sys::{self, Dir, DirReader, DirRef, Hint, Kind, Meta, OsError};
+use crate::sys::{self, Dir, DirReader, DirRef, FileId, Hint, Kind, Meta, OsError};
 use crate::totals::{Slots, Totals};
 
 /// Names per stat task: enough work (~0.5 ms) to dwarf the cost of a task, small enough
@@ -91,6 +94,7 @@ impl ScanState {
 
 #[derive(Debug, Clone, Default)]
 pub struct RootResult {
+    /// The root as du shows it (`dir//` is `dir/`: see `path::trim_root`).
     pub path: Vec<u8>,
     pub totals: Totals,
     pub errors: Vec<ScanError>,
@@ -135,14 +139,18 @@ pub fn scan_each(
     let threads = opts.thread_count();
     let pool = (threads > 1).then(|| crate::pool::get(threads));
     let links = LinkSet::default();
+    let (watch, dirs) = watch_set(roots, opts, state, pool.as_deref());
     let mut result = ScanResult::default();
-    for root in roots {
+    for (i, root) in roots.iter().enumerate() {
+        let root = CString::new(trim_root(root.as_bytes())).expect("a part of a C string");
+        let known_dir = dirs.get(i).map_or(false, |&d| d);
         let before = state.slots.sum();
         let walk = Walk {
             opts,
             filter,
             state,
             links: &links,
+            watch: &watch,
             root_dev: std::sync::atomic::AtomicU64::new(0),
             dirs_once: roots.len() > 1 && !opts.count_links,
             errors: Mutex::new(Vec::new()),
@@ -151,12 +159,11 @@ pub fn scan_each(
             top: (opts.top > 0).then(|| Top::new(opts.top)),
             root_error: Mutex::new(None),
         };
-        let node = PathNode::root(root.clone());
         match &pool {
-            Some(pool) => pool.scope(|s| walk.root(node, s)),
+            Some(pool) => pool.scope(|s| walk.root(&root, known_dir, s)),
             None => {
                 let serial = Serial::default();
-                walk.root(node, &serial);
+                walk.root(&root, known_dir, &serial);
                 serial.drain(&walk);
             }
         }
@@ -169,7 +176,7 @@ pub fn scan_each(
         let mut totals = state.slots.sum();
         totals = diff(&totals, &before);
         let r = RootResult {
-            path: root.as_bytes().to_vec(),
+            path: root.into_bytes(),
             totals,
             errors: walk.errors.into_inner().unwrap_or_else(|p| p.into_inner()),
             error_count: walk.error_count.load(Relaxed),
@@ -182,6 +189,42 @@ pub fn scan_each(
         each(r);
     }
     Ok(result)
+}
+
+/// The (device, inode) of every root that is not a directory, when there are several
+/// roots; and which roots were directories then.
+///
+/// du counts every inode once across its roots, in the first root that reaches it. A
+/// directory is walked once (the link set takes every directory when there are several
+/// roots), so a file with one link can be reached twice only if a root names it (`a/f a`,
+/// `a a/f`, `a/f a/f`). Those few are known before the walk, and the walker sends a
+/// single-link file through the link set only when it is one of them: a scan whose roots
+/// are all directories does one lookup in an empty set per such file, nothing more. Its one
+/// lookup by path per root is taken back at the root's turn: a root known to be a directory
+/// is opened and stat'ed through its descriptor, not stat'ed by path again.
+fn watch_set(
+    roots: &[CString],
+    opts: &ScanOptions,
+    state: &ScanState,
+    pool: Option<&rayon::ThreadPool>,
+) -> (HashSet<(u64, FileId)>, Vec<bool>) {
+    let mut set = HashSet::new();
+    // -l counts every way in; -L sends every inode through the link set anyway.
+    if roots.len() < 2 || opts.count_links || opts.follow_symlinks {
+        return (set, Vec::new());
+    }
+    // A root that cannot be stat'ed now is reported when its turn comes.
+    let stat = |root: &CString| match state.is_cancelled() {
+        true => None,
+        false => sys::stat_at(sys::cwd(), root, false).ok().map(|m| (m.kind == Kind::Dir, m.dev, m.ino)),
+    };
+    let found: Vec<Option<(bool, u64, FileId)>> = match pool {
+        Some(pool) => pool.install(|| roots.par_iter().map(stat).collect()),
+        None => roots.iter().map(stat).collect(),
+    };
+    let dirs = found.iter().map(|f| matches!(f, Some((true, _, _)))).collect();
+    set.extend(found.into_iter().flatten().filter(|f| !f.0).map(|(_, dev, ino)| (dev, ino)));
+    (set, dirs)
 }
 
 fn diff(a: &Totals, b: &Totals) -> Totals {
@@ -246,12 +289,47 @@ enum Job {
 struct DirJob {
     /// The parent directory (None: the root, opened relative to the working directory).
     parent: Option<Arc<Dir>>,
-    node: Arc<PathNode>,
+    /// The parent's path node (None: the root). This directory's own node is made once it
+    /// is stat'ed, since the node carries its identity.
+    up: Option<Arc<PathNode>>,
+    name: CString,
     /// Set when the parent already stat'ed and admitted this directory (it is counted
     /// here, in its own breakdown bucket).
     known: Option<Meta>,
     /// The breakdown node of the parent directory.
     bucket: Option<Arc<TreeNode>>,
+    /// Reached by following a symlink (or an entry of unknown type, stat'ed with follow).
+    via_link: bool,
+}
+
+impl DirJob {
+    fn path(&self) -> Vec<u8> {
+        match &self.up {
+            Some(up) => up.join(self.name.to_bytes()),
+            None => self.name.to_bytes().to_vec(),
+        }
+    }
+
+    fn depth(&self) -> u32 {
+        self.up.as_ref().map_or(0, |up| up.depth + 1)
+    }
+
+    /// Whether the directory `m` (this job's) may lie inside itself: be one of its own
+    /// ancestors, reached again through a bind mount or a followed symlink. du (fts) neither
+    /// counts nor enters it, and says nothing: fts reports FTS_DC and du stays silent when a
+    /// mount point is part of the cycle or links are followed, which on Linux is every way
+    /// a cycle can form. The check runs only where a cycle can be: at or below a mount
+    /// root, a change of device or a followed link; a plain tree has none.
+    fn guarded(&self, m: &Meta) -> bool {
+        match &self.up {
+            Some(up) => up.guarded || self.via_link || m.mount_root || m.dev != up.dev,
+            None => false,
+        }
+    }
+
+    fn inside_itself(&self, m: &Meta) -> bool {
+        self.guarded(m) && self.up.as_ref().map_or(false, |up| up.is_or_is_inside(m.dev, m.ino))
+    }
 }
 
 struct ChunkJob {
@@ -267,6 +345,8 @@ struct Walk<'w> {
     filter: &'w Filter,
     state: &'w ScanState,
     links: &'w LinkSet,
+    /// Roots that are not directories (see `watch_set`).
+    watch: &'w HashSet<(u64, FileId)>,
     root_dev: AtomicU64,
     /// Several roots: a directory reached from two of them (`a a/b`, `a a`) counts in the
     /// first only, as du skips a directory it has already visited (not with du -l).
@@ -326,18 +406,22 @@ impl<'w> Walk<'w> {
     }
 
     /// Whether an entry counts: on the root's file system (if asked), and not already
-    /// counted through another hard link (or, when following symlinks, another path: du -L
-    /// counts every inode once, which is also what stops symlink loops).
+    /// counted through another hard link, root or path, as du decides it: du -l counts
+    /// every way in (even a directory reached through two symlinks under -L -l); du -L
+    /// counts every inode once; otherwise a file with several links, a root named twice,
+    /// and, with several roots, a directory, count once.
     fn admit(&self, m: &Meta, is_root: bool) -> bool {
         if self.opts.one_file_system && !is_root && m.dev != self.root_dev.load(Relaxed) {
             return false;
         }
-        let once = if self.opts.follow_symlinks {
-            m.kind == Kind::Dir || !self.opts.count_links
+        let once = if self.opts.count_links {
+            false
+        } else if self.opts.follow_symlinks {
+            true
         } else if m.kind == Kind::Dir {
             self.dirs_once
         } else {
-            m.may_be_linked() && !self.opts.count_links
+            m.may_be_linked() || (!self.watch.is_empty() && self.watch.contains(&(m.dev, m.ino)))
         };
         !once || self.links.first_visit(m.dev, m.ino)
     }
@@ -358,45 +442,98 @@ impl<'w> Walk<'w> {
         }
     }
 
-    fn root<S: Sched<'w>>(&'w self, node: Arc<PathNode>, s: &S) {
-        let path = node.name.as_bytes();
+    /// A root: `known_dir` when it was a directory just before the walk (see `watch_set`).
+    fn root<S: Sched<'w>>(&'w self, root: &CString, known_dir: bool, s: &S) {
+        let path = root.as_bytes();
         if !self.filter.is_empty() && self.filter.excludes_root(path) {
             return;
         }
-        let meta = match sys::stat_at(sys::cwd(), &node.name, self.opts.follow_symlinks) {
+        if known_dir {
+            let job = DirJob {
+                parent: None,
+                up: None,
+                name: root.clone(),
+                known: None,
+                bucket: None,
+                via_link: false,
+            };
+            return self.dir(job, s);
+        }
+        let meta = match sys::stat_at(sys::cwd(), root, self.opts.follow_symlinks) {
             Ok(m) => m,
-            Err(e) => {
-                let err = ScanError::new(path.to_vec(), e, self.stat_call());
-                *self.root_error.lock().unwrap_or_else(|p| p.into_inner()) = Some(err);
-                self.error(path.to_vec(), e, self.stat_call());
-                return;
-            }
+            Err(e) => return self.root_failed(path.to_vec(), e),
         };
-        self.root_dev.store(meta.dev, Relaxed);
-        if !self.admit(&meta, true) {
+        if !self.admit_root(&meta) {
             return;
         }
         if meta.kind == Kind::Dir {
-            self.dir(DirJob { parent: None, node, known: Some(meta), bucket: None }, s);
+            let job = DirJob {
+                parent: None,
+                up: None,
+                name: root.clone(),
+                known: Some(meta),
+                bucket: None,
+                via_link: false,
+            };
+            self.dir(job, s);
         } else {
-            let mut batch = Batch { totals: Totals::default(), bucket: None };
+            // du -d N prints a root that is a file too (its level is 0).
+            let bucket = match &self.tree {
+                Some(tree) => tree.bucket(None, 0, || path.to_vec()),
+                None => None,
+            };
+            let mut batch = Batch { totals: Totals::default(), bucket: bucket.as_ref() };
             self.count(&mut batch, &meta, || path.to_vec());
             self.flush(&batch, s);
         }
     }
 
-    fn dir<S: Sched<'w>>(&'w self, job: DirJob, s: &S) {
-        let bucket = match &self.tree {
-            Some(tree) => tree.bucket(job.bucket.as_ref(), job.node.depth, || job.node.path()),
+    fn root_failed(&self, path: Vec<u8>, e: OsError) {
+        let err = ScanError::new(path.clone(), e, self.stat_call());
+        *self.root_error.lock().unwrap_or_else(|p| p.into_inner()) = Some(err);
+        self.error(path, e, self.stat_call());
+    }
+
+    fn admit_root(&self, m: &Meta) -> bool {
+        self.root_dev.store(m.dev, Relaxed);
+        self.admit(m, true)
+    }
+
+    /// `admit` for a directory task, which may be a root's.
+    fn admit_dir(&self, job: &DirJob, m: &Meta) -> bool {
+        if job.up.is_none() {
+            self.admit_root(m)
+        } else {
+            self.admit(m, false)
+        }
+    }
+
+    /// A directory task's entry could not be stat'ed: a root's is the root's own error.
+    fn stat_failed(&self, job: &DirJob, e: OsError) {
+        if job.up.is_none() {
+            self.root_failed(job.path(), e)
+        } else {
+            self.error(job.path(), e, self.stat_call())
+        }
+    }
+
+    /// The breakdown bucket of an admitted directory: made only once it is known to count,
+    /// so a directory du skips (another device under -x, counted before, inside itself,
+    /// not stat'able) gets no line.
+    fn bucket(&self, job: &DirJob, path: impl FnOnce() -> Vec<u8>) -> Option<Arc<TreeNode>> {
+        match &self.tree {
+            Some(tree) => tree.bucket(job.bucket.as_ref(), job.depth(), path),
             None => None,
-        };
-        let mut batch = Batch { totals: Totals::default(), bucket: bucket.as_ref() };
+        }
+    }
+
+    fn dir<S: Sched<'w>>(&'w self, mut job: DirJob, s: &S) {
         let follow = self.opts.follow_symlinks;
         let parent_fd: DirRef<'_> = match &job.parent {
             Some(dir) => sys::borrow(dir),
             None => sys::cwd(),
         };
-        let name: &CStr = &job.node.name;
+        let name: &CStr = &job.name;
         let fd = match sys::open_dir_at(parent_fd, name, follow) {
             Ok(fd) => fd,
             Err(open_err) => {
@@ -404,32 +541,50 @@ impl<'w> Walk<'w> {
                 let m = match job.known {
                     Some(m) => m,
                     None => match sys::stat_at(parent_fd, name, follow) {
-                        Ok(m) if self.admit(&m, false) => m,
+                        Ok(m) if self.admit_dir(&job, &m) => m,
                         Ok(_) => return,
-                        Err(e) => return self.error(job.node.path(), e, self.stat_call()),
+                        Err(e) => return self.stat_failed(&job, e),
                     },
                 };
-                self.count(&mut batch, &m, || job.node.path());
+                let is_dir = m.kind == Kind::Dir;
+                if is_dir && job.inside_itself(&m) {
+                    return;
+                }
+                // Replaced by a non-directory since it was listed: counted as what it is
+                // now, in its parent's bucket.
+                let bucket = if is_dir { self.bucket(&job, || job.path()) } else { job.bucket.clone() };
+                let mut batch = Batch { totals: Totals::default(), bucket: bucket.as_ref() };
+                self.count(&mut batch, &m, || job.path());
                 self.flush(&batch, s);
-                // Replaced by a non-directory since it was listed: counted as what it is now.
-                if m.kind == Kind::Dir {
-                    self.error(job.node.path(), open_err, "scandir");
+                if is_dir {
+                    self.error(job.path(), open_err, "scandir");
                 }
                 return;
             }
         };
-        drop(job.parent);
+        // The parent's descriptor closes once its last child has opened its own.
+        job.parent = None;
         let m = match job.known {
             Some(m) => m,
             None => match sys::stat_dir(&fd) {
-                Ok(m) if self.admit(&m, false) => m,
+                Ok(m) if self.admit_dir(&job, &m) => m,
                 Ok(_) => return,
-                Err(e) => return self.error(job.node.path(), e, self.stat_call()),
+                Err(e) => return self.stat_failed(&job, e),
             },
         };
-        self.count(&mut batch, &m, || job.node.path());
+        if job.inside_itself(&m) {
+            return;
+        }
+        let bucket = self.bucket(&job, || job.path());
+        let guarded = job.guarded(&m);
+        let node = match &job.up {
+            Some(up) => up.child(job.name, m.dev, m.ino, guarded),
+            None => PathNode::root(job.name, m.dev, m.ino),
+        };
+        let mut batch = Batch { totals: Totals::default(), bucket: bucket.as_ref() };
+        self.count(&mut batch, &m, || node.path());
         let fd = Arc::new(fd);
-        self.list(&fd, &job.node, &mut batch, s);
+        self.list(&fd, &node, &mut batch, s);
         self.flush(&batch, s);
     }
 
@@ -479,16 +634,18 @@ impl<'w> Walk<'w> {
                     Hint::Dir => {
                         let job = DirJob {
                             parent: Some(fd.clone()),
-                            node: node.child(name.to_owned()),
+                            up: Some(node.clone()),
+                            name: name.to_owned(),
                             known: None,
                             bucket: bucket.clone(),
+                            via_link: false,
                         };
                         s.spawn(self, Job::Dir(job));
                         return true;
                     }
                     // A link to follow: stat'ed through it below, like an unknown entry.
                     Hint::Known(m) if !(follow && m.kind == Kind::Symlink) => {
-                        self.counted(fd, node, name, m, batch, s);
+                        self.counted(fd, node, name, m, false, batch, s);
                         return true;
                     }
                     _ => {}
@@ -538,7 +695,8 @@ impl<'w> Walk<'w> {
             // Each piece ends with its NUL, by construction.
             let name = CStr::from_bytes_with_nul(raw).expect("names are NUL-terminated");
             match sys::stat_at(sys::borrow(dir), name, follow) {
-                Ok(m) => self.counted(dir, node, name, m, batch, s),
+                // With follow, what is stat'ed here may be a link to a directory.
+                Ok(m) => self.counted(dir, node, name, m, follow, batch, s),
                 Err(e) => self.error(node.join(name.to_bytes()), e, self.stat_call()),
             }
         }
@@ -552,6 +710,7 @@ impl<'w> Walk<'w> {
         node: &Arc<PathNode>,
         name: &CStr,
         m: Meta,
+        via_link: bool,
         batch: &mut Batch<'_>,
         s: &S,
     ) {
@@ -561,9 +720,11 @@ impl<'w> Walk<'w> {
         if m.kind == Kind::Dir {
             let job = DirJob {
                 parent: Some(dir.clone()),
-                node: node.child(name.to_owned()),
+                up: Some(node.clone()),
+                name: name.to_owned(),
                 known: Some(m),
                 bucket: batch.bucket.cloned(),
+                via_link,
             };
             s.spawn(self, Job::Dir(job));
         } else {

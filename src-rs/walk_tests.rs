@@ -20,7 +20,7 @@ fn run(roots: &[&Path], opts: &ScanOptions) -> Result<ScanResult, ScanFailure> {
     scan(&roots, opts, &filter, &state)
 }
 
-fn du(args: &[&str], root: &Path) -> u64 {
+fn du(args: &[&str], root: &Path) -> u128 {
     let out = Command::new("du").args(args).arg(root).output().expect("GNU du");
     let text = String::from_utf8_lossy(&out.stdout);
     text.lines().last().unwrap().split('\t').next().unwrap().parse().unwrap()
@@ -121,7 +121,7 @@ fn hard_links_across_roots_count_once() {
 }
 
 /// du's line per root (`du -sb A B ...`): a root already counted prints no line.
-fn du_lines(flags: &[&str], roots: &[&Path]) -> Vec<(u64, String)> {
+fn du_lines(flags: &[&str], roots: &[&Path]) -> Vec<(u128, String)> {
     let out = Command::new("du").args(flags).args(roots).output().expect("GNU du");
     String::from_utf8_lossy(&out.stdout)
         .lines()
@@ -145,7 +145,7 @@ fn a_root_inside_another_counts_once_as_du() {
         let r = run(&order, &opts).unwrap();
         let flags: &[&str] = if count_links { &["-sbl"] } else { &["-sb"] };
         let want = du_lines(flags, &order);
-        let got: Vec<(u64, String)> = r
+        let got: Vec<(u128, String)> = r
             .roots
             .iter()
             .filter(|x| x.totals.entries() > 0)
@@ -256,7 +256,7 @@ fn depth_breakdown_equals_du_d() {
     awkward_tree(tmp.path());
     for (flag, pick) in [("-b", 0), ("-B1", 1)] {
         let out = Command::new("du").args([flag, "-d", "2"]).arg(tmp.path()).output().unwrap();
-        let mut want: Vec<(Vec<u8>, u64)> = out
+        let mut want: Vec<(Vec<u8>, u128)> = out
             .stdout
             .split(|&c| c == b'\n')
             .filter(|l| !l.is_empty())
@@ -268,7 +268,7 @@ fn depth_breakdown_equals_du_d() {
             .collect();
         let r = run(&[tmp.path()], &ScanOptions { depth: Some(2), threads: Some(2), ..Default::default() })
             .unwrap();
-        let mut got: Vec<(Vec<u8>, u64)> = r.roots[0]
+        let mut got: Vec<(Vec<u8>, u128)> = r.roots[0]
             .tree
             .as_ref()
             .unwrap()
@@ -331,5 +331,215 @@ fn strict_fails_on_the_first_error() {
     match run(&[&roots[0]], &opts) {
         Err(ScanFailure::Strict(e)) => assert_eq!(e.errno, sys::OsError::NOT_FOUND.0),
         other => panic!("expected a strict failure, got {other:?}"),
+    }
+}
+
+/// A mount made for one test, undone when dropped. Mounting needs root (CI runs as root):
+/// elsewhere `mount` fails and the test says so and checks nothing.
+struct Mount(std::path::PathBuf);
+
+impl Mount {
+    fn new(args: &[&str], at: &Path) -> Option<Mount> {
+        let ok = Command::new("mount").args(args).arg(at).status().map_or(false, |s| s.success());
+        if !ok {
+            eprintln!("skipped: cannot mount here (needs root)");
+        }
+        ok.then(|| Mount(at.to_path_buf()))
+    }
+}
+
+impl Drop for Mount {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg("-R").arg(&self.0).status();
+    }
+}
+
+fn file(p: &Path, len: usize) {
+    fs::write(p, vec![1u8; len]).unwrap();
+}
+
+/// du's lines (`du FLAGS ROOTS`), sorted: -d output compared line for line.
+fn du_sorted(flags: &[&str], roots: &[&Path]) -> Vec<(u128, String)> {
+    let mut v = du_lines(flags, roots);
+    v.sort_by(|a, b| a.1.cmp(&b.1));
+    v
+}
+
+fn tree_lines(r: &ScanResult, disk: bool) -> Vec<(u128, String)> {
+    let mut v: Vec<(u128, String)> = r
+        .roots
+        .iter()
+        .flat_map(|root| root.tree.clone().unwrap_or_default())
+        .map(|e| (if disk { e.disk_bytes } else { e.bytes }, String::from_utf8(e.path).unwrap()))
+        .collect();
+    v.sort_by(|a, b| a.1.cmp(&b.1));
+    v
+}
+
+/// Totals and -d 3 lines against du with each flag set, at 1 and 2 threads.
+fn check_du_modes(roots: &[&Path], modes: &[(&str, ScanOptions)]) {
+    for (flag, base) in modes {
+        let flags: Vec<&str> = flag.split_whitespace().collect();
+        let total = |extra: &[&str]| -> u128 {
+            let out = Command::new("du").args(extra).args(&flags).arg("-c").args(roots).output().unwrap();
+            assert!(out.status.success() && out.stderr.is_empty(), "du {flags:?}: {}", String::from_utf8_lossy(&out.stderr));
+            let text = String::from_utf8(out.stdout).unwrap();
+            text.lines().last().unwrap().split('\t').next().unwrap().parse().unwrap()
+        };
+        let (want_b, want_k) = (total(&["-sb"]), total(&["-s", "-B1"]));
+        let mut d3 = vec!["-b", "-d", "3"];
+        d3.extend_from_slice(&flags);
+        let want_tree = du_sorted(&d3, roots);
+        for t in [1, 2] {
+            let opts = ScanOptions { threads: Some(t), depth: Some(3), ..base.clone() };
+            let r = run(roots, &opts).unwrap();
+            assert_eq!((r.totals.bytes, r.totals.disk_bytes), (want_b, want_k), "du {flag}, threads {t}");
+            assert_eq!(r.error_count, 0, "du {flag}: {:?}", r.roots[0].errors);
+            assert_eq!(tree_lines(&r, false), want_tree, "du -d 3 {flag}, threads {t}");
+        }
+    }
+}
+
+fn modes() -> Vec<(&'static str, ScanOptions)> {
+    vec![
+        ("", ScanOptions::default()),
+        ("-x", ScanOptions { one_file_system: true, ..Default::default() }),
+        ("-l", ScanOptions { count_links: true, ..Default::default() }),
+        ("-L", ScanOptions { follow_symlinks: true, ..Default::default() }),
+        ("-L -l", ScanOptions { follow_symlinks: true, count_links: true, ..Default::default() }),
+    ]
+}
+
+#[test]
+fn a_bind_mount_of_an_ancestor_is_not_walked_again_as_du() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path().join("t");
+    fs::create_dir_all(t.join("sub/x")).unwrap();
+    fs::create_dir_all(t.join("d")).unwrap();
+    for i in 1..4 {
+        file(&t.join(format!("d/f{i}")), i * 1000);
+    }
+    // t inside itself, then the directory above t inside t (the copy of t is then a plain
+    // directory below the mount root), then the same with --rbind.
+    let outer = tmp.path().to_str().unwrap();
+    for (how, source) in [("--bind", t.to_str().unwrap()), ("--bind", outer), ("--rbind", outer)] {
+        let Some(_m) = Mount::new(&[how, source], &t.join("sub/x")) else { return };
+        check_du_modes(&[&t], &modes());
+    }
+}
+
+#[test]
+fn follow_and_count_links_counts_every_way_in_as_du_l_l() {
+    let tmp = tempfile::tempdir().unwrap();
+    let s = tmp.path().join("s");
+    fs::create_dir_all(s.join("d/e")).unwrap();
+    file(&s.join("d/f1"), 1000);
+    file(&s.join("d/e/f2"), 2000);
+    symlink("d", s.join("l1")).unwrap();
+    symlink("d", s.join("l2")).unwrap();
+    symlink("../..", s.join("d/e/up")).unwrap();
+    symlink("..", s.join("d/loop")).unwrap();
+    check_du_modes(&[&s], &modes());
+    let r = run(&[&s], &ScanOptions { follow_symlinks: true, count_links: true, ..with_threads(2) }).unwrap();
+    // d three times (d, l1, l2), the loops never entered.
+    assert_eq!(r.totals.files, 6);
+}
+
+#[test]
+fn roots_that_are_not_directories_count_once_in_the_first_root_as_du() {
+    let tmp = tempfile::tempdir().unwrap();
+    let a = tmp.path().join("a");
+    fs::create_dir_all(a.join("sub")).unwrap();
+    file(&a.join("f1"), 1000);
+    file(&a.join("sub/g"), 500);
+    symlink("f1", a.join("lnk")).unwrap();
+    let fifo = CString::new(a.join("ff").as_os_str().as_bytes()).unwrap();
+    rustix::fs::mkfifoat(rustix::fs::CWD, fifo.as_c_str(), rustix::fs::Mode::from(0o644)).unwrap();
+    let p = |s: &str| a.join(s);
+    let (f1, lnk, ff, sub, g) = (p("f1"), p("lnk"), p("ff"), p("sub"), p("sub/g"));
+    let cases: Vec<Vec<&Path>> = vec![
+        vec![&f1, &a],
+        vec![&a, &f1],
+        vec![&f1, &f1],
+        vec![&lnk, &a],
+        vec![&a, &lnk],
+        vec![&ff, &a],
+        vec![&a, &ff],
+        vec![&g, &sub, &a],
+        vec![&f1, &lnk, &a, &f1],
+    ];
+    for roots in &cases {
+        for (flags, count_links) in [(&["-sb"][..], false), (&["-sbl"][..], true)] {
+            let r = run(roots, &ScanOptions { count_links, ..with_threads(2) }).unwrap();
+            let got: Vec<(u128, String)> = r
+                .roots
+                .iter()
+                .filter(|x| x.totals.entries() > 0)
+                .map(|x| (x.totals.bytes, String::from_utf8(x.path.clone()).unwrap()))
+                .collect();
+            assert_eq!(got, du_lines(flags, roots), "du {flags:?} {roots:?}");
+        }
+    }
+}
+
+#[test]
+fn sums_past_2_to_the_64_are_exact() {
+    let tmp = tempfile::tempdir().unwrap();
+    let Some(_m) = Mount::new(&["-t", "tmpfs", "tmpfs"], tmp.path()) else { return };
+    let max = (1u64 << 63) - 1;
+    let sizes = [max, max, (1 << 53) + 1];
+    fs::create_dir(tmp.path().join("d")).unwrap();
+    for (i, len) in sizes.iter().enumerate() {
+        fs::File::create(tmp.path().join(format!("d/f{i}"))).unwrap().set_len(*len).unwrap();
+    }
+    let dirs = [tmp.path(), &tmp.path().join("d")].map(|d| fs::metadata(d).unwrap().len() as u128);
+    let want = sizes.iter().map(|&s| s as u128).sum::<u128>() + dirs[0] + dirs[1];
+    assert!(want > u64::MAX as u128);
+    for t in [1, 2] {
+        let r = run(&[tmp.path()], &ScanOptions { depth: Some(1), top: 1, ..with_threads(t) }).unwrap();
+        assert_eq!(r.totals.bytes, want);
+        let tree = r.roots[0].tree.as_ref().unwrap();
+        assert_eq!(tree.iter().map(|e| e.bytes).collect::<Vec<_>>(), vec![want - dirs[0], want]);
+        assert_eq!(r.roots[0].largest.as_ref().unwrap()[0].bytes, max);
+    }
+    // Roots of 2^63 - 1 bytes each, summed across roots too.
+    let (f0, f1) = (tmp.path().join("d/f0"), tmp.path().join("d/f1"));
+    assert_eq!(run(&[&f0, &f1], &with_threads(2)).unwrap().totals.bytes, 2 * max as u128);
+}
+
+#[test]
+fn depth_lines_leave_out_what_du_leaves_out() {
+    let tmp = tempfile::tempdir().unwrap();
+    let m = tmp.path().join("m");
+    fs::create_dir_all(m.join("mnt")).unwrap();
+    fs::create_dir_all(m.join("plain/x")).unwrap();
+    file(&m.join("plain/f"), 10);
+    symlink("plain", m.join("again")).unwrap();
+    let Some(_mnt) = Mount::new(&["-t", "tmpfs", "tmpfs"], &m.join("mnt")) else { return };
+    fs::create_dir(m.join("mnt/in")).unwrap();
+    file(&m.join("mnt/in/f"), 20);
+    // A mount point under -x, a directory reached again under -L.
+    check_du_modes(&[&m], &modes());
+    // A directory counted in an earlier root, and a root that is a file.
+    let (plain, f) = (m.join("plain"), m.join("plain/f"));
+    check_du_modes(&[&plain, &m], &modes()[..3]);
+    check_du_modes(&[&f, &m], &modes()[..3]);
+    check_du_modes(&[&f], &modes());
+}
+
+#[test]
+fn roots_are_shown_as_du_shows_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::create_dir_all(tmp.path().join("a")).unwrap();
+    file(&tmp.path().join("a/f"), 3);
+    let base = tmp.path().to_str().unwrap().to_string();
+    for suffix in ["/", "//", "///", "/a//", "/./"] {
+        let root = std::path::PathBuf::from(format!("{base}{suffix}"));
+        let r = run(&[&root], &ScanOptions { depth: Some(1), ..with_threads(2) }).unwrap();
+        assert_eq!(tree_lines(&r, false), du_sorted(&["-b", "-d", "1"], &[&root]), "{root:?}");
+        let shown = du_lines(&["-sb"], &[&root]).pop().unwrap().1;
+        assert_eq!(String::from_utf8(r.roots[0].path.clone()).unwrap(), shown);
+        // Children before their parent, the root last however it is written.
+        assert_eq!(r.roots[0].tree.as_ref().unwrap().last().unwrap().path, shown.as_bytes());
     }
 }

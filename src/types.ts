@@ -14,7 +14,10 @@ export interface Options {
   threads?: number
   /** Count every hard link of a file (du -l); by default a file counts once per scan. */
   countLinks?: boolean
-  /** Follow symbolic links (du -L); every inode still counts once, so links never loop. */
+  /**
+   * Follow symbolic links (du -L); every inode still counts once (with countLinks, once per
+   * way in, as du -L -l), and a link back up is never entered, so links never loop.
+   */
   followSymlinks?: boolean
   /** Do not cross into other file systems (du -x). */
   oneFileSystem?: boolean
@@ -25,7 +28,7 @@ export interface Options {
    * name ending in .log.
    */
   exclude?: readonly string[]
-  /** Tested against each entry's full path (the root as given, joined with `/`). */
+  /** Tested against each entry's full path (the root as given, joined with `/`); never a root itself. */
   ignore?: RegExp
   /** Per-directory totals down to this depth (root = 0), like du -d N, in `tree`. */
   depth?: number

@@ -1,6 +1,9 @@
 /** What the machine running the suite can do, so a test that needs it is skipped elsewhere. */
 import test from 'ava'
 import { spawnSync } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 
 function runs(cmd: string, args: string[]): string | null {
   const r = spawnSync(cmd, args, { encoding: 'utf8' })
@@ -18,6 +21,25 @@ export const caps = {
   specialFiles: process.platform !== 'win32',
   /** /proc and /sys (thread and descriptor counts, special file systems). */
   procfs: process.platform === 'linux',
+  /** Bind mounts and tmpfs (root on Linux, with the right to mount): tried once, when asked. */
+  get mounts(): boolean {
+    mountable ??= canMount()
+    return mountable
+  },
+}
+
+let mountable: boolean | undefined
+
+function canMount(): boolean {
+  if (process.platform !== 'linux' || process.getuid?.() !== 0) return false
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dirsize-mount-'))
+  try {
+    if (spawnSync('mount', ['-t', 'tmpfs', 'tmpfs', dir]).status !== 0) return false
+    spawnSync('umount', [dir])
+    return true
+  } finally {
+    fs.rmdirSync(dir)
+  }
 }
 
 /** `test` where `cond` holds, `test.skip` elsewhere (reported, not silently dropped). */

@@ -70,8 +70,8 @@ use std::path::{Path, PathBuf};
 
 #[derive(Debug, Default, PartialEq)]
 struct Sum {
-    bytes: u64,
-    disk: u64,
+    bytes: u128,
+    disk: u128,
     files: u64,
     dirs: u64,
     symlinks: u64,
@@ -89,13 +89,13 @@ fn walk(dir: &sys::Dir, reader: &mut sys::DirReader, seen: &mut HashSet<(u64, u1
                     sys::Kind::Dir => panic!("a directory comes as Hint::Dir"),
                     sys::Kind::Symlink => {
                         sum.symlinks += 1;
-                        sum.bytes += m.size;
+                        sum.bytes += m.size as u128;
                     }
                     _ => {
                         assert!(m.may_be_linked(), "a listing cannot know the link count");
                         if seen.insert((m.dev, m.ino)) {
                             sum.files += 1;
-                            sum.bytes += m.size;
+                            sum.bytes += m.size as u128;
                             sum.disk += m.disk_bytes();
                         }
                     }
@@ -110,7 +110,7 @@ fn walk(dir: &sys::Dir, reader: &mut sys::DirReader, seen: &mut HashSet<(u64, u1
         let opened = sys::stat_dir(&sub).unwrap();
         assert_eq!(opened.kind, sys::Kind::Dir);
         sum.dirs += 1;
-        sum.bytes += opened.size;
+        sum.bytes += opened.size as u128;
         sum.disk += opened.disk_bytes();
         walk(&sub, reader, seen, sum);
     }
@@ -121,7 +121,7 @@ fn scan(root: &Path) -> Sum {
     let meta = sys::stat_at(sys::cwd(), &c, false).expect("stat root");
     assert_eq!(meta.kind, sys::Kind::Dir);
     let dir = sys::open_dir_at(sys::cwd(), &c, false).expect("open root");
-    let mut sum = Sum { dirs: 1, bytes: meta.size, disk: meta.disk_bytes(), ..Sum::default() };
+    let mut sum = Sum { dirs: 1, bytes: meta.size as u128, disk: meta.disk_bytes(), ..Sum::default() };
     walk(&dir, &mut sys::DirReader::new(), &mut HashSet::new(), &mut sum);
     sum
 }
@@ -135,16 +135,16 @@ fn expected(root: &Path) -> Sum {
         let m = fs::symlink_metadata(&p).unwrap();
         if m.file_type().is_symlink() {
             sum.symlinks += 1;
-            sum.bytes += m.len();
+            sum.bytes += m.len() as u128;
         } else if m.is_dir() {
             sum.dirs += 1;
-            sum.bytes += m.len();
+            sum.bytes += m.len() as u128;
             for e in fs::read_dir(&p).unwrap() {
                 stack.push(e.unwrap().path());
             }
         } else if p.extension().map_or(true, |x| x != "link") {
             sum.files += 1;
-            sum.bytes += m.len();
+            sum.bytes += m.len() as u128;
         }
     }
     sum

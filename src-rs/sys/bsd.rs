@@ -16,6 +16,8 @@ fn meta(s: &Stat) -> Meta {
         dev: s.st_dev as u64,
         ino: s.st_ino as u64,
         nlink: s.st_nlink as u64,
+        // No such attribute here; mounts (FreeBSD's nullfs included) show their own st_dev.
+        mount_root: false,
     }
 }
 

@@ -3,7 +3,7 @@
 use std::ffi::CStr;
 use std::mem::MaybeUninit;
 
-use rustix::fs::{statx, AtFlags, FileType, RawDir, Statx, StatxFlags};
+use rustix::fs::{statx, AtFlags, FileType, RawDir, Statx, StatxAttributes, StatxFlags};
 
 use super::unix::offer;
 use super::{Dir, DirRef, Hint, Kind, Meta, OsError};
@@ -24,6 +24,11 @@ fn meta(s: &Statx) -> Meta {
         dev: rustix::fs::makedev(s.stx_dev_major, s.stx_dev_minor),
         ino: s.stx_ino,
         nlink: s.stx_nlink as u64,
+        // Every statx fills this attribute since Linux 5.8, whatever the mask; an older
+        // kernel cannot tell, and then every directory is treated as a possible mount root
+        // (correct, only slower: the walker compares it with its ancestors).
+        mount_root: !s.stx_attributes_mask.contains(StatxAttributes::MOUNT_ROOT)
+            || s.stx_attributes.contains(StatxAttributes::MOUNT_ROOT),
     }
 }
 

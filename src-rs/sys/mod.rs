@@ -51,11 +51,18 @@ pub struct Meta {
     pub ino: FileId,
     /// 0 when the platform did not say (a Windows listing carries no link count).
     pub nlink: u64,
+    /// A directory that is the root of a mount (Linux: STATX_ATTR_MOUNT_ROOT, also set when
+    /// the kernel cannot say). A bind mount keeps its device number, so this is the one sign
+    /// that a walk may be entering a directory it is already inside. False where no such
+    /// attribute exists: there a mount shows as a change of device.
+    pub mount_root: bool,
 }
 
 impl Meta {
-    pub fn disk_bytes(&self) -> u64 {
-        self.blocks.saturating_mul(512)
+    /// In 128 bits, as every size sum: 512 * st_blocks needs more than 64 for a file past
+    /// 2^55 blocks.
+    pub fn disk_bytes(&self) -> u128 {
+        self.blocks as u128 * 512
     }
 
     /// Whether another path may lead to the same file, so it must go through the link set.

@@ -173,6 +173,8 @@ fn stat_handle(h: HANDLE) -> Result<Meta, OsError> {
         dev,
         ino,
         nlink: standard.NumberOfLinks as u64,
+        // A volume mounted in a folder is a reparse point, walked as a link: see is_link.
+        mount_root: false,
     })
 }
 
@@ -354,6 +356,7 @@ impl DirReader {
                             dev: dir.meta.dev,
                             ino: entry.id,
                             nlink: 0,
+                            mount_root: false,
                         })
                     };
                     if !f(name, hint) {

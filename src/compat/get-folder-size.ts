@@ -51,6 +51,9 @@ function asErrors(errors: ScanError[]): Error[] {
 async function core(itemPath: string, options: getFolderSize.Options = {}, mode: Mode = {}): Promise<number | bigint | getFolderSize.Result<number | bigint>> {
   const errors: Error[] = []
   let size = 0n
+  // get-folder-size tests the root itself against `ignore` (and then reports 0); dirsize's
+  // own `ignore` is for entries only, so the drop-in does that one test here.
+  if (options.ignore instanceof RegExp && ignoresRoot(options.ignore, itemPath)) return finish(size, errors, options, mode)
   try {
     const scan = { ignore: options.ignore, strict: mode.strict, bigint: true } as const
     const r = options.fs
@@ -64,6 +67,18 @@ async function core(itemPath: string, options: getFolderSize.Options = {}, mode:
     if (mode.strict || !(e instanceof Error) || !('code' in e) || e instanceof TypeError) throw e
     errors.push(e)
   }
+  return finish(size, errors, options, mode)
+}
+
+/** Without the lastIndex state a `g` or `y` flag would carry over (as everywhere in dirsize). */
+function ignoresRoot(re: RegExp, itemPath: string): boolean {
+  re.lastIndex = 0
+  const hit = re.test(itemPath)
+  re.lastIndex = 0
+  return hit
+}
+
+function finish(size: bigint, errors: Error[], options: getFolderSize.Options, mode: Mode): number | bigint | getFolderSize.Result<number | bigint> {
   let result: number | bigint = size
   if (!options.bigint) {
     if (size > BigInt(Number.MAX_SAFE_INTEGER)) {

@@ -129,12 +129,40 @@ interface TreeNode {
   files: bigint
 }
 
+/** A directory being walked and the ones it is inside of, up to the root. */
+interface Chain {
+  dev: bigint
+  ino: bigint
+  up?: Chain
+}
+
 interface DirWork {
   path: FsPath
   /** The path du forms for it, when an exclude pattern needs whole paths. */
   duPath?: Buffer
   depth: number
   bucket?: TreeNode
+  chain: Chain
+}
+
+/**
+ * Whether a directory is one of the directories it was reached from: a bind mount or a
+ * followed symlink leading back up (fts calls it a cycle, FTS_DC). du neither counts nor
+ * enters it, and says nothing. Node's stats carry no mount-root attribute (the native
+ * walker checks only below one), so here every directory is compared with its ancestors.
+ */
+function inside(chain: Chain | undefined, dev: bigint, ino: bigint): boolean {
+  for (let c = chain; c; c = c.up) if (c.ino === ino && c.dev === dev) return true
+  return false
+}
+
+/** A root as fts (so du) shows it: `dir//` is `dir/`, `///` is `/`, `//` stays. */
+export function trimRoot<P extends FsPath>(root: P): P {
+  const sep = (c: number | undefined): boolean => c === 0x2f || (process.platform === 'win32' && c === 0x5c)
+  const at = (i: number): number | undefined => (typeof root === 'string' ? root.charCodeAt(i) : root[i])
+  let len = root.length
+  if (len > 2 && sep(at(len - 1))) while (len > 1 && sep(at(len - 2))) len--
+  return (typeof root === 'string' ? root.slice(0, len) : root.subarray(0, len)) as P
 }
 
 type Walk<T> = Generator<FsCall, T, FsAnswer>
@@ -145,8 +173,9 @@ export function* walkRoots(n: Normalized, setup: WalkSetup, each: (r: WalkRoot) 
   const exclude = new Exclude(n.exclude)
   // Several roots: a directory reached from two of them counts in the first only, as du.
   const dirsOnce = n.roots.length > 1 && !n.countLinks
+  const watch = yield* watchSet(n, setup)
   for (const root of n.roots) {
-    const r = yield* walkRoot(root, n, setup, exclude, seen, dirsOnce)
+    const r = yield* walkRoot(trimRoot(root), n, setup, exclude, seen, dirsOnce, watch)
     // A stop (abort, a progress callback that threw) rejects the scan: a root it cut short
     // is no result to hand on, and the roots after it are not started.
     if (setup.stopped?.()) return
@@ -154,14 +183,36 @@ export function* walkRoots(n: Normalized, setup: WalkSetup, each: (r: WalkRoot) 
   }
 }
 
-function* walkRoot(root: FsPath, n: Normalized, setup: WalkSetup, exclude: Exclude, seen: Set<string>, dirsOnce: boolean): Walk<WalkRoot> {
+/**
+ * The roots that are not directories, when there are several (the native walker's
+ * watch_set): du counts every inode once across its roots, and a file with one link can
+ * be reached twice only if a root names it, so only those go through the link set.
+ */
+function* watchSet(n: Normalized, setup: WalkSetup): Walk<Set<string>> {
+  const watch = new Set<string>()
+  if (n.roots.length < 2 || n.countLinks || n.followSymlinks) return watch
+  for (const root of n.roots) {
+    if (setup.stopped?.()) break
+    const r = yield { op: 'lstat', path: rootFsPath(root, setup) }
+    if (r.ok && !(r.value as StatLike).isDirectory()) watch.add(keyOf(r.value as StatLike))
+  }
+  return watch
+}
+
+function keyOf(s: StatLike): string {
+  return `${s.dev ?? 0n}:${s.ino}`
+}
+
+function* walkRoot(
+  root: FsPath, n: Normalized, setup: WalkSetup, exclude: Exclude, seen: Set<string>, dirsOnce: boolean, watch: Set<string>,
+): Walk<WalkRoot> {
   const join = setup.join ?? duJoin
   const totals = zero()
   const errors: WalkError[] = []
   let errorCount = 0
   let rootError: WalkError | undefined
   const nodes: TreeNode[] = []
-  const top: WalkLargeFile[] = []
+  const top = new Largest(n.top)
   const statOp = n.followSymlinks ? 'stat' : 'lstat'
   let rootDev: bigint | undefined
 
@@ -176,13 +227,17 @@ function* walkRoot(root: FsPath, n: Normalized, setup: WalkSetup, exclude: Exclu
     return e
   }
 
+  // As the native walker's admit: du -l counts every way in, du -L every inode once; else a
+  // file with several links, a root named twice and (several roots) a directory count once.
   const admit = (s: StatLike, isRoot: boolean): boolean => {
     if (n.oneFileSystem && !isRoot && s.dev !== undefined && s.dev !== rootDev) return false
-    const dir = s.isDirectory()
-    const nlink = s.nlink ?? 1n
-    const once = n.followSymlinks ? dir || !n.countLinks : dir ? dirsOnce : nlink > 1n && !n.countLinks
+    const key = keyOf(s)
+    let once: boolean
+    if (n.countLinks) once = false
+    else if (n.followSymlinks) once = true
+    else if (s.isDirectory()) once = dirsOnce
+    else once = (s.nlink ?? 1n) > 1n || (watch.size > 0 && watch.has(key))
     if (!once) return true
-    const key = `${s.dev ?? 0n}:${s.ino}`
     if (seen.has(key)) return false
     seen.add(key)
     return true
@@ -208,7 +263,7 @@ function* walkRoot(root: FsPath, n: Normalized, setup: WalkSetup, exclude: Exclu
       bucket.diskBytes += disk
       if (kind === 'files') bucket.files++
     }
-    if (kind === 'files' && n.top > 0) offer(top, n.top, { path, bytes: s.size, diskBytes: disk })
+    if (kind === 'files' && n.top > 0) top.offer({ path, bytes: s.size, diskBytes: disk })
   }
 
   const bucketFor = (parent: TreeNode | undefined, depth: number, path: FsPath): TreeNode | undefined => {
@@ -226,12 +281,12 @@ function* walkRoot(root: FsPath, n: Normalized, setup: WalkSetup, exclude: Exclu
     errorCount,
     rootError,
     tree: n.depth === undefined ? undefined : foldTree(nodes),
-    largest: n.top > 0 ? top.sort(bigFirst) : undefined,
+    largest: n.top > 0 ? top.sorted() : undefined,
   })
-  // As du: the patterns test the root's own path too.
-  const rootText = text(root)
+  // As du: the patterns test the root's own path too. `ignore` never tests a root (the
+  // get-folder-size drop-in does that one test itself).
   const rootBytes = typeof root === 'string' ? Buffer.from(root) : root
-  if ((!exclude.isEmpty && exclude.excludesRoot(rootBytes)) || (n.ignore && testRegExp(n.ignore, rootText))) return finish()
+  if (!exclude.isEmpty && exclude.excludesRoot(rootBytes)) return finish()
   const rootPath = rootFsPath(root, setup)
   const r = yield { op: statOp, path: rootPath }
   if (!r.ok) {
@@ -241,12 +296,14 @@ function* walkRoot(root: FsPath, n: Normalized, setup: WalkSetup, exclude: Exclu
   const rootStat = r.value as StatLike
   rootDev = rootStat.dev
   if (!admit(rootStat, true)) return finish()
-  const rootBucket = rootStat.isDirectory() ? bucketFor(undefined, 0, rootPath) : undefined
+  // du -d N lists a root that is a file too (its level is 0).
+  const rootBucket = bucketFor(undefined, 0, rootPath)
   count(rootStat, rootPath, rootBucket)
   if (!rootStat.isDirectory()) return finish()
 
   // Depth first with an explicit stack: chains thousands deep need no recursion.
-  const stack: DirWork[] = [{ path: rootPath, duPath: exclude.needsPath ? duRoot(Buffer.from(root)) : undefined, depth: 0, bucket: rootBucket }]
+  const rootChain: Chain = { dev: rootStat.dev ?? 0n, ino: rootStat.ino }
+  const stack: DirWork[] = [{ path: rootPath, duPath: exclude.needsPath ? duRoot(Buffer.from(root)) : undefined, depth: 0, bucket: rootBucket, chain: rootChain }]
   while (stack.length > 0) {
     if (setup.stopped?.()) return finish()
     const dir = stack.pop()!
@@ -272,11 +329,13 @@ function* walkRoot(root: FsPath, n: Normalized, setup: WalkSetup, exclude: Exclu
         continue
       }
       const st = s.value as StatLike
+      const isDir = st.isDirectory()
+      if (isDir && inside(dir.chain, st.dev ?? 0n, st.ino)) continue
       if (!admit(st, false)) continue
-      if (st.isDirectory()) {
+      if (isDir) {
         const bucket = bucketFor(dir.bucket, dir.depth + 1, full)
         count(st, full, bucket)
-        stack.push({ path: full, duPath, depth: dir.depth + 1, bucket })
+        stack.push({ path: full, duPath, depth: dir.depth + 1, bucket, chain: { dev: st.dev ?? 0n, ino: st.ino, up: dir.chain } })
       } else {
         count(st, full, dir.bucket)
       }
@@ -300,18 +359,44 @@ function messageOf(e: NodeJS.ErrnoException): string {
   return core.charAt(0).toUpperCase() + core.slice(1)
 }
 
-function offer(top: WalkLargeFile[], n: number, f: WalkLargeFile): void {
-  if (top.length < n) {
-    top.push(f)
-    return
-  }
-  let min = 0
-  for (let i = 1; i < top.length; i++) if (top[i]!.bytes < top[min]!.bytes) min = i
-  if (f.bytes > top[min]!.bytes) top[min] = f
-}
+/**
+ * The N largest files: a min-heap on bytes, so a file that enters costs O(log N) and N can
+ * be any size (it grows with the files found, never to N up front).
+ */
+class Largest {
+  private readonly heap: WalkLargeFile[] = []
+  constructor(private readonly n: number) {}
 
-function bigFirst(a: WalkLargeFile, b: WalkLargeFile): number {
-  return a.bytes < b.bytes ? 1 : a.bytes > b.bytes ? -1 : 0
+  offer(f: WalkLargeFile): void {
+    const h = this.heap
+    if (h.length < this.n) {
+      h.push(f)
+      let i = h.length - 1
+      while (i > 0) {
+        const p = (i - 1) >> 1
+        if (h[p]!.bytes <= h[i]!.bytes) break
+        ;[h[p], h[i]] = [h[i]!, h[p]!]
+        i = p
+      }
+    } else if (h.length > 0 && f.bytes > h[0]!.bytes) {
+      h[0] = f
+      let i = 0
+      for (;;) {
+        const l = 2 * i + 1
+        const r = l + 1
+        let m = i
+        if (l < h.length && h[l]!.bytes < h[m]!.bytes) m = l
+        if (r < h.length && h[r]!.bytes < h[m]!.bytes) m = r
+        if (m === i) break
+        ;[h[m], h[i]] = [h[i]!, h[m]!]
+        i = m
+      }
+    }
+  }
+
+  sorted(): WalkLargeFile[] {
+    return [...this.heap].sort((a, b) => (a.bytes < b.bytes ? 1 : a.bytes > b.bytes ? -1 : 0))
+  }
 }
 
 /** Subtree totals, children before their parent, siblings by name (as the Rust side). */
@@ -329,7 +414,8 @@ function foldTree(nodes: TreeNode[]): WalkTreeEntry[] {
     let start = 0
     for (let i = 0; i <= b.length; i++) {
       if (i === b.length || b[i] === 0x2f) {
-        parts.push(b.subarray(start, i))
+        // Empty components do not count: a root written `dir/` comes after `dir/a`.
+        if (i > start) parts.push(b.subarray(start, i))
         start = i + 1
       }
     }
