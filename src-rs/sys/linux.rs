@@ -65,7 +65,14 @@ impl DirReader {
     ) -> Result<(), OsError> {
         let mut entries = RawDir::new(dir, &mut self.buf);
         while let Some(entry) = entries.next() {
-            let entry = entry?;
+            let entry = match entry {
+                Ok(entry) => entry,
+                // The kernel answers ENOENT for a directory that was removed while open (a
+                // deleted working directory, say). glibc's readdir, and so du, reads that as
+                // the end of an empty listing, not as an error.
+                Err(rustix::io::Errno::NOENT) => break,
+                Err(e) => return Err(e.into()),
+            };
             if !offer(entry.file_name(), entry.file_type(), &mut f) {
                 break;
             }

@@ -1,0 +1,313 @@
+/**
+ * The command line, read with Node's util.parseArgs (no load cost), into the flags the scan
+ * needs. Mistakes get the messages commander gave before (the same words, the same
+ * "(Did you mean ...?)"), so scripts and habits keep working.
+ */
+import { parseArgs } from 'node:util'
+
+import { BYTES, HUMAN, KIB, MIB, parseBlockSize, SI, type Units } from './units'
+
+export const USAGE = 'Usage: dirsize [options] [paths...]'
+export const TRY = "Try 'dirsize --help' for more information."
+
+export const HELP = `${USAGE}
+
+Disk usage of each path, like du -sh, walked in parallel.
+
+Arguments:
+  paths                  roots to size (default: ["."])
+
+Options:
+  -s, --summarize        one line per root (the default)
+  -h, --human-readable   sizes like 1.5K 234M 2.0G (the default, unless -b)
+  -b, --bytes            apparent size in bytes (du -b)
+  --apparent-size        apparent size instead of disk usage
+  --si                   like -h, in powers of 1000
+  -B, --block-size <SIZE>
+                         sizes in units of SIZE bytes, rounded up, as du -B
+                         (1K, 1M, 1MB, 1KiB; -B K prints the unit too)
+  -k                     like --block-size=1K
+  -m                     like --block-size=1M
+  -c, --total            print a grand total
+  -x, --one-file-system  skip directories on other file systems
+  -L, --dereference      follow symbolic links
+  -l, --count-links      count sizes many times if hard linked
+  -d, --max-depth <N>    a line per directory down to depth N
+  --exclude <PATTERN>    skip entries matching this glob (repeatable) (default:
+                         [])
+  -X, --exclude-from <FILE>
+                         skip entries matching any pattern in FILE, one per line
+  --ignore <REGEX>       skip entries whose full path matches this JavaScript
+                         RegExp
+  --top <N>              also list the N largest files
+  --threads <N>          worker threads (default: 4 per core, at most 64)
+  -0, --null             end each output line with NUL, not newline (exact path
+                         bytes)
+  --json                 one JSON document on stdout
+  --ndjson               one JSON line per root as soon as it is done, then a
+                         total line
+  --html <FILE>          also write a self-contained HTML report (a zoomable
+                         treemap) to FILE
+  --progress             show a status line on stderr even when it is not a
+                         terminal
+  --no-progress          never show the status line
+  --version              output the version number
+  --help                 show this help
+
+Examples:
+  dirsize                          disk usage of the current directory, like du -sh .
+  dirsize -c ~/src/*               one line per project, and a total
+  dirsize -b -d 1 /var             apparent bytes of /var and each directory in it
+  dirsize --top 10 ~/Downloads     and the ten largest files
+  dirsize --exclude node_modules --exclude '*.log' .
+  dirsize --ndjson /srv/* > audit.ndjson     one JSON line per root, as each finishes
+  jq -r 'select(.path) | [.diskBytes, .path] | @tsv' audit.ndjson | sort -n
+  dirsize --html report.html ~/projects      a treemap of what fills it, in one HTML file
+  dirsize bench --quick --out bench-out     time dirsize against du and the npm packages
+
+Exit status: 0 if everything was read, 1 if some root or entry could not be read (each one
+is reported on stderr, the rest is still printed), 2 on bad usage, 130 when interrupted.
+`
+
+export interface Flags {
+  paths: string[]
+  /** The last of -b, -h, -k, -m, -B, --si, as du: each sets the units anew. */
+  units: Units
+  /** --apparent-size or -b (du's -b is both, and a later -h keeps the apparent size). */
+  apparent: boolean
+  summarize: boolean
+  total: boolean
+  oneFileSystem: boolean
+  dereference: boolean
+  countLinks: boolean
+  depth?: number
+  exclude: string[]
+  /** -X files, read after parsing: their patterns join `exclude`. */
+  excludeFrom: string[]
+  ignore?: string
+  top?: number
+  threads?: number
+  null: boolean
+  json: boolean
+  ndjson: boolean
+  /** undefined: on a terminal only. */
+  progress?: boolean
+  html?: string
+}
+
+export type Parsed =
+  | { kind: 'run'; flags: Flags }
+  | { kind: 'help' }
+  | { kind: 'version' }
+  /** Bad usage: the message's own line(s); the caller adds the usage line and exits 2. */
+  | { kind: 'usage'; message: string }
+
+interface Spec {
+  type: 'boolean' | 'string'
+  short?: string
+  /** As commander showed the option in its messages: '-d, --max-depth <N>'. */
+  flags: string
+  /** -k and -m have no long form in du; `--k` is an unknown option. */
+  shortOnly?: boolean
+  hidden?: boolean
+}
+
+// u32 on the native side.
+const U32 = 0xffff_ffff
+
+const SPECS: Record<string, Spec> = {
+  summarize: { type: 'boolean', short: 's', flags: '-s, --summarize' },
+  'human-readable': { type: 'boolean', short: 'h', flags: '-h, --human-readable' },
+  bytes: { type: 'boolean', short: 'b', flags: '-b, --bytes' },
+  'apparent-size': { type: 'boolean', flags: '--apparent-size' },
+  si: { type: 'boolean', flags: '--si' },
+  'block-size': { type: 'string', short: 'B', flags: '-B, --block-size <SIZE>' },
+  k: { type: 'boolean', short: 'k', flags: '-k', shortOnly: true },
+  m: { type: 'boolean', short: 'm', flags: '-m', shortOnly: true },
+  total: { type: 'boolean', short: 'c', flags: '-c, --total' },
+  'one-file-system': { type: 'boolean', short: 'x', flags: '-x, --one-file-system' },
+  dereference: { type: 'boolean', short: 'L', flags: '-L, --dereference' },
+  'count-links': { type: 'boolean', short: 'l', flags: '-l, --count-links' },
+  'max-depth': { type: 'string', short: 'd', flags: '-d, --max-depth <N>' },
+  depth: { type: 'string', flags: '--depth <N>', hidden: true },
+  exclude: { type: 'string', flags: '--exclude <PATTERN>' },
+  'exclude-from': { type: 'string', short: 'X', flags: '-X, --exclude-from <FILE>' },
+  ignore: { type: 'string', flags: '--ignore <REGEX>' },
+  top: { type: 'string', flags: '--top <N>' },
+  threads: { type: 'string', flags: '--threads <N>' },
+  null: { type: 'boolean', short: '0', flags: '-0, --null' },
+  json: { type: 'boolean', flags: '--json' },
+  ndjson: { type: 'boolean', flags: '--ndjson' },
+  html: { type: 'string', flags: '--html <FILE>' },
+  progress: { type: 'boolean', flags: '--progress' },
+  'no-progress': { type: 'boolean', flags: '--no-progress' },
+  version: { type: 'boolean', flags: '--version' },
+  help: { type: 'boolean', flags: '--help' },
+}
+
+const PARSE_OPTIONS = Object.fromEntries(
+  Object.entries(SPECS).map(([name, s]) => [name, s.short ? { type: s.type, short: s.short } : { type: s.type }]),
+)
+
+/** Reads argv (without node and the script). Never throws: bad usage is a result. */
+export function parse(argv: string[]): Parsed {
+  // Not strict: unknown options come back as tokens, so they can be reported as commander
+  // did, in commander's order (a bad value at once, an unknown option after --help).
+  const { tokens } = parseArgs({ args: argv, options: PARSE_OPTIONS, strict: false, allowPositionals: true, tokens: true })
+  const flags: Flags = {
+    paths: [], units: HUMAN, apparent: false, summarize: false, total: false, oneFileSystem: false,
+    dereference: false, countLinks: false, exclude: [], excludeFrom: [], null: false, json: false, ndjson: false,
+  }
+  let unknown: string | undefined
+  let help = false
+  // How far into a group of short flags (-sbc) each argument has been read.
+  const readInGroup = new Map<number, number>()
+  for (const t of tokens) {
+    if (t.kind === 'positional') {
+      flags.paths.push(t.value)
+      continue
+    }
+    if (t.kind !== 'option') continue
+    const arg = argv[t.index]!
+    const long = t.rawName.startsWith('--')
+    const at = long ? 0 : (readInGroup.get(t.index) ?? 0) + 1
+    if (!long) readInGroup.set(t.index, at)
+    const spec = Object.hasOwn(SPECS, t.name) ? SPECS[t.name] : undefined
+    // commander: an unknown long flag is reported whole (`--json=1`, `--bogus=x`), an unknown
+    // short one with the rest of its group (`-bogus`: -b, then '-ogus').
+    if (!spec || (long && spec.shortOnly) || (spec.type === 'boolean' && t.inlineValue)) {
+      unknown ??= long ? arg : `-${arg.slice(at)}`
+      continue
+    }
+    if (spec.type === 'string' && t.value === undefined) return { kind: 'usage', message: `error: option '${spec.flags}' argument missing` }
+    const value = t.value ?? ''
+    const invalid = (why: string): Parsed => ({
+      kind: 'usage',
+      message: `error: option '${spec.flags}' argument '${value}' is invalid. ${why}`,
+    })
+    const integer = (min: number, max: number): number | string => {
+      if (!/^\d+$/.test(value) || Number(value) < min) return `expected an integer of at least ${min}, got '${value}'.`
+      if (Number(value) > max) return `expected an integer from ${min} to ${max}, got '${value}'.`
+      return Number(value)
+    }
+    switch (t.name) {
+      case 'version':
+        return { kind: 'version' }
+      case 'help':
+        help = true
+        break
+      case 'summarize': flags.summarize = true; break
+      case 'human-readable': flags.units = HUMAN; break
+      case 'si': flags.units = SI; break
+      case 'bytes':
+        flags.units = BYTES
+        flags.apparent = true
+        break
+      case 'apparent-size': flags.apparent = true; break
+      case 'k': flags.units = KIB; break
+      case 'm': flags.units = MIB; break
+      case 'block-size': {
+        const units = parseBlockSize(value)
+        if (typeof units === 'string') {
+          return invalid(units === 'too large'
+            ? `expected a size below 2^64 bytes (16E), got '${value}'.`
+            : `expected a size like 1K, 1M, 1MB, 1KiB or 512, got '${value}'${units === 'invalid suffix' ? ' (an invalid suffix)' : ''}.`)
+        }
+        flags.units = units
+        break
+      }
+      case 'total': flags.total = true; break
+      case 'one-file-system': flags.oneFileSystem = true; break
+      case 'dereference': flags.dereference = true; break
+      case 'count-links': flags.countLinks = true; break
+      case 'max-depth':
+      case 'depth': {
+        const n = integer(0, U32)
+        if (typeof n === 'string') return invalid(n)
+        flags.depth = n
+        break
+      }
+      case 'top': {
+        const n = integer(1, U32)
+        if (typeof n === 'string') return invalid(n)
+        flags.top = n
+        break
+      }
+      case 'threads': {
+        const n = integer(1, 1024)
+        if (typeof n === 'string') return invalid(n)
+        flags.threads = n
+        break
+      }
+      case 'exclude': flags.exclude.push(value); break
+      case 'exclude-from': flags.excludeFrom.push(value); break
+      case 'ignore': flags.ignore = value; break
+      case 'html': flags.html = value; break
+      case 'null': flags.null = true; break
+      case 'json': flags.json = true; break
+      case 'ndjson': flags.ndjson = true; break
+      case 'progress': flags.progress = true; break
+      case 'no-progress': flags.progress = false; break
+    }
+  }
+  if (help) return { kind: 'help' }
+  if (unknown !== undefined) {
+    const suggestion = unknown.startsWith('--') ? suggestSimilar(unknown, visibleLongFlags()) : ''
+    return { kind: 'usage', message: `error: unknown option '${unknown}'${suggestion}` }
+  }
+  if (flags.summarize && flags.depth !== undefined && flags.depth > 0) {
+    return { kind: 'usage', message: 'dirsize: cannot both summarize and show directories below depth 0' }
+  }
+  if (flags.json && flags.ndjson) return { kind: 'usage', message: 'dirsize: --json and --ndjson cannot be used together' }
+  if (flags.paths.length === 0) flags.paths.push('.')
+  return { kind: 'run', flags }
+}
+
+function visibleLongFlags(): string[] {
+  return Object.entries(SPECS).filter(([, s]) => !s.hidden && !s.shortOnly).map(([name]) => `--${name}`)
+}
+
+/**
+ * commander's suggestion for a mistyped long flag: the candidates at the smallest
+ * Damerau-Levenshtein distance (at most 3) that are also at least 40% alike.
+ */
+export function suggestSimilar(word: string, candidates: string[]): string {
+  const w = word.slice(2)
+  let best = 3
+  let similar: string[] = []
+  for (const c of candidates.map((x) => x.slice(2))) {
+    if (c.length <= 1) continue
+    const distance = editDistance(w, c)
+    const length = Math.max(w.length, c.length)
+    if ((length - distance) / length <= 0.4) continue
+    if (distance < best) {
+      best = distance
+      similar = [c]
+    } else if (distance === best) {
+      similar.push(c)
+    }
+  }
+  similar.sort((a, b) => a.localeCompare(b))
+  const named = similar.map((c) => `--${c}`)
+  if (named.length > 1) return `\n(Did you mean one of ${named.join(', ')}?)`
+  if (named.length === 1) return `\n(Did you mean ${named[0]}?)`
+  return ''
+}
+
+/** Optimal string alignment distance (Damerau-Levenshtein without repeated edits). */
+function editDistance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 3) return Math.max(a.length, b.length)
+  const d: number[][] = []
+  for (let i = 0; i <= a.length; i++) d[i] = [i]
+  for (let j = 0; j <= b.length; j++) d[0]![j] = j
+  for (let j = 1; j <= b.length; j++) {
+    for (let i = 1; i <= a.length; i++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1
+      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost)
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1)
+      }
+    }
+  }
+  return d[a.length]![b.length]!
+}
