@@ -66,7 +66,9 @@ Examples:
   dirsize bench --quick --out bench-out     time dirsize against du and the npm packages
 
 Exit status: 0 if everything was read, 1 if some root or entry could not be read (each one
-is reported on stderr, the rest is still printed), 2 on bad usage, 130 when interrupted.
+is reported on stderr, the rest is still printed) or stdout could not be written, 2 on bad
+usage, 130 when interrupted, 141 when the reader of stdout went away (dirsize | head), as
+a shell reports for du.
 `
 
 export interface Flags {
