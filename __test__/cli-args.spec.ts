@@ -72,6 +72,9 @@ const refused: Array<[string[], string]> = [
   [['-bogus'], "error: unknown option '-ogus'"],
   [['-s=1'], "error: unknown option '-=1'"],
   [['--k'], "error: unknown option '--k'"],
+  [['-5'], "error: unknown option '-5'"], // -0 is a flag, so no number is a path, as in commander
+  [['-05'], "error: unknown option '-5'"],
+  [['--constructor'], "error: unknown option '--constructor'"],
   [['--json=1'], "error: unknown option '--json=1'\n(Did you mean --json?)"],
   [['--no-json'], "error: unknown option '--no-json'\n(Did you mean --ndjson?)"],
   [['--thread', '1'], "error: unknown option '--thread'\n(Did you mean --threads?)"],
