@@ -213,7 +213,7 @@ test('-X FILE: patterns read as du reads them (CRLF, trailing blanks, blank line
       fs.writeFileSync(path.join(dir, d, 'f'), Buffer.alloc(3000, 1))
     }
     const list = path.join(dir, '..', `${path.basename(dir)}.exclude`)
-    fs.writeFileSync(list, 'a\r\n\n   \n b\nc  \n\te\t\nh\0c\nd')
+    fs.writeFileSync(list, 'a\r\n\n   \n b\nc  \n\te\t\nh\0c\ng\\\nd')
     try {
       const ours = cli(['-b', '-d', '1', '-X', list, dir])
       t.is(ours.status, 0, ours.stderr)
