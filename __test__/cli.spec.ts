@@ -435,3 +435,42 @@ test('start-up: --version and --help load only the flag parser; a scan loads no 
   // DIRSIZE_NATIVE=0: the TypeScript walker, loaded only then.
   t.true(loaded([a], { DIRSIZE_NATIVE: '0' }).some((f) => f.startsWith('dist/src/walker/')))
 })
+
+/** Runs a command with arguments given as exact bytes (Node's spawn would encode them as UTF-8). */
+function runBytes(args: Buffer[]): { status: number; stdout: Buffer; stderr: string } {
+  const script = [
+    'import json, subprocess, sys',
+    'args = [bytes.fromhex(a) for a in json.load(sys.stdin)]',
+    'r = subprocess.run(args, capture_output=True)',
+    'sys.stdout.write(json.dumps({"status": r.returncode, "stdout": r.stdout.hex(), "stderr": r.stderr.decode("utf-8", "replace")}))',
+  ].join('\n')
+  const out = JSON.parse(execFileSync('python3', ['-c', script], { input: JSON.stringify(args.map((a) => a.toString('hex'))), encoding: 'utf8' })) as {
+    status: number; stdout: string; stderr: string
+  }
+  return { status: out.status, stdout: Buffer.from(out.stdout, 'hex'), stderr: out.stderr }
+}
+
+testIf(caps.nonUtf8Names && caps.gnuDu)('a root whose name is not UTF-8 is sized from its exact bytes, as du sizes it', (t) => {
+  const dir = tempDir()
+  try {
+    // "café" in Latin-1: Node's argv has U+FFFD where the 0xe9 was.
+    const name = Buffer.concat([Buffer.from(`${dir}/caf`), Buffer.from([0xe9])])
+    fs.mkdirSync(name)
+    fs.writeFileSync(Buffer.concat([name, Buffer.from('/f')]), Buffer.alloc(5000, 1))
+    const node = Buffer.from(process.execPath)
+    const ours = runBytes([node, Buffer.from(bin), Buffer.from('-b0'), name, Buffer.from(a)])
+    t.is(ours.status, 0, ours.stderr)
+    t.deepEqual(ours.stdout, runBytes([Buffer.from('du'), Buffer.from('-sb0'), name, Buffer.from(a)]).stdout)
+    // Text escapes the byte; JSON gives the exact bytes in base64.
+    const size = runBytes([Buffer.from('du'), Buffer.from('-sb'), name]).stdout.toString('latin1').split('\t')[0]
+    t.is(runBytes([node, Buffer.from(bin), Buffer.from('-b'), name]).stdout.toString(), `${size}\t${dir}/caf\\xe9\n`)
+    const json = JSON.parse(runBytes([node, Buffer.from(bin), Buffer.from('--json'), name]).stdout.toString()) as { roots: Array<{ pathBase64: string; bytes: number }> }
+    t.is(Buffer.from(json.roots[0]!.pathBase64, 'base64').toString('hex'), name.toString('hex'))
+    // A name that is valid UTF-8 (U+FFFD itself) is left as it is.
+    const replacement = path.join(dir, 'x\ufffdy')
+    fs.mkdirSync(replacement)
+    t.is(cli(['-b', replacement]).stdout, `${duBytes(replacement)}\t${replacement}\n`)
+  } finally {
+    rm(dir)
+  }
+})

@@ -72,7 +72,8 @@ a shell reports for du.
 `
 
 export interface Flags {
-  paths: string[]
+  /** A root whose name is not UTF-8 comes as the Buffer of its bytes. */
+  paths: Array<string | Buffer>
   /** The last of -b, -h, -k, -m, -B, --si, as du: each sets the units anew. */
   units: Units
   /** --apparent-size or -b (du's -b is both, and a later -h keeps the apparent size). */
@@ -151,8 +152,11 @@ const PARSE_OPTIONS = Object.fromEntries(
   Object.entries(SPECS).map(([name, s]) => [name, s.short ? { type: s.type, short: s.short } : { type: s.type }]),
 )
 
-/** Reads argv (without node and the script). Never throws: bad usage is a result. */
-export function parse(argv: string[]): Parsed {
+/**
+ * Reads argv (without node and the script). Never throws: bad usage is a result. `exact`
+ * holds the same arguments, those that are not UTF-8 as their bytes: roots are taken from it.
+ */
+export function parse(argv: string[], exact: ReadonlyArray<string | Buffer> = argv): Parsed {
   // Not strict: unknown options come back as tokens, so they can be reported as commander
   // did, in commander's order (a bad value at once, an unknown option after --help).
   const { tokens } = parseArgs({ args: argv, options: PARSE_OPTIONS, strict: false, allowPositionals: true, tokens: true })
@@ -166,7 +170,7 @@ export function parse(argv: string[]): Parsed {
   const readInGroup = new Map<number, number>()
   for (const t of tokens) {
     if (t.kind === 'positional') {
-      flags.paths.push(t.value)
+      flags.paths.push(exact[t.index] ?? t.value)
       continue
     }
     if (t.kind !== 'option') continue

@@ -34,7 +34,10 @@ async function command(argv: string[], io: Io, output: Output): Promise<number> 
     output.err(`${message}\n${USAGE}\n${TRY}\n`)
     return 2
   }
-  const parsed = parse(argv)
+  // Node decoded the arguments as UTF-8, with U+FFFD for bytes that are not: only then are
+  // the exact bytes worth fetching.
+  const exact = argv.some((arg) => arg.includes('\ufffd')) ? (require('./argv') as typeof import('./argv')).exactArgv(argv) : argv
+  const parsed = parse(argv, exact)
   if (parsed.kind === 'help') {
     output.out(HELP)
     return 0

@@ -168,7 +168,8 @@ export async function run(flags: Flags, scan: Scan, stderr: NodeJS.WriteStream, 
       if (!flags.json && !flags.ndjson && under !== undefined && last) {
         const partial = { bytes: BigInt(last.bytes) - total.bytes, diskBytes: BigInt(last.diskBytes) - total.diskBytes }
         answerEmptyUpTo(under)
-        line(size(partial), flags.paths[under]!)
+        const p = flags.paths[under]!
+        line(size(partial), p.toString(), typeof p === 'string' ? undefined : p)
         const counted = last.files + last.dirs + last.symlinks + last.others - Number(total.files + total.dirs + total.symlinks + total.others)
         output.err(`dirsize: interrupted: the last line is partial (${counted.toLocaleString('en-US')} entries counted so far)\n`)
       } else if (!flags.json) {
