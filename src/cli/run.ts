@@ -100,9 +100,7 @@ export async function run(flags: Flags, scan: Scan, stderr: NodeJS.WriteStream, 
     // Nothing counted and no error: the root was already counted under an earlier one, or
     // its name is excluded. du prints no line for it either.
     if (r.files + r.dirs + r.symlinks + r.others === 0n) return
-    // A root that is not a directory has no tree (it holds no directories): du -d prints
-    // its line all the same.
-    if (depth !== undefined && r.tree && r.tree.length > 0) {
+    if (depth !== undefined && r.tree) {
       for (const e of r.tree) line(size(e), e.path, e.pathBuffer)
     } else {
       line(size(r), r.path, r.pathBuffer)
