@@ -6,6 +6,8 @@
 //   node scripts/targets.mjs warm            whole processes: dirsize, --threads 1, floor.c, du
 //   node scripts/targets.mjs inproc          dirsize() in one Node process, threads 1 and default
 //   node scripts/targets.mjs tiny            the 100-file tree, threads 1/2/4/8, medians of 1001
+//   node scripts/targets.mjs peers DIR...    whole processes: dirsize -b against du and the native
+//                                            tools installed (diskus, dua, pdu, dust, gdu)
 //   node scripts/targets.mjs cold DIR [N]    page cache dropped before each run (root only):
 //                                            du, floor.c 8/16 threads, the whole dirsize process,
 //                                            and dirsize() inside one process
@@ -30,9 +32,9 @@ const { dirsize } = createRequire(import.meta.url)(repo)
 
 const median = (v) => [...v].sort((a, b) => a - b)[v.length >> 1]
 const fmt = (v) => `${median(v).toFixed(0)} ms [${v.map((x) => x.toFixed(0)).join(' ')}]`
-function run(argv) {
+function run(argv, env = process.env) {
   const t = process.hrtime.bigint()
-  const r = spawnSync(argv[0], argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] })
+  const r = spawnSync(argv[0], argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'], env })
   if (r.status !== 0) throw new Error(`${argv.join(' ')}: exit ${r.status}: ${r.stderr}`)
   return Number(process.hrtime.bigint() - t) / 1e6
 }
@@ -45,13 +47,13 @@ function need(...paths) {
 }
 
 /** Each command once per round, in turn; a warm-up round first unless cold. */
-function rounds(cmds, n, cold) {
+function rounds(cmds, n, cold, env) {
   const times = Object.fromEntries(Object.keys(cmds).map((k) => [k, []]))
-  if (!cold) for (const k in cmds) run(cmds[k])
+  if (!cold) for (const k in cmds) run(cmds[k], env)
   for (let i = 0; i < n; i++) {
     for (const k in cmds) {
       if (cold) dropCaches()
-      times[k].push(run(cmds[k]))
+      times[k].push(run(cmds[k], env))
     }
   }
   for (const k in cmds) console.log(`  ${k.padEnd(22)} ${fmt(times[k])}`)
@@ -121,7 +123,26 @@ if (mode === 'warm') {
   console.log(`  ${'dirsize() in-process'.padEnd(22)} ${fmt(inproc)}`)
   const du = r['du -sb']
   console.log(`  -> faster than du: dirsize ${(du / r.dirsize).toFixed(2)}x, in-process ${(du / median(inproc)).toFixed(2)}x, floor.c 8 threads ${(du / r['floor.c 8 threads']).toFixed(2)}x, 16 threads ${(du / r['floor.c 16 threads']).toFixed(2)}x`)
+} else if (mode === 'peers') {
+  // The whole dirsize process against the native tools (the harness's PEERS rows), each asked
+  // for apparent bytes, interleaved, warm. Node's start-up is part of dirsize's time: run
+  // this without NODE_EXTRA_CA_CERTS (users do not have it; it costs Node ~50 ms).
+  const dirs = process.argv.slice(3)
+  const n = Number(process.env.ROUNDS ?? 9)
+  if (dirs.length === 0) throw new Error('usage: targets.mjs peers DIR... (ROUNDS=9)')
+  const { PEERS } = createRequire(import.meta.url)(path.join(repo, 'dist', 'src', 'bench', 'tools.js'))
+  const env = { ...process.env }
+  delete env.NODE_EXTRA_CA_CERTS
+  for (const dir of dirs) {
+    const cmds = { 'dirsize -b': [process.execPath, bin, '-b', dir], 'du -sb': ['du', '-sb', dir] }
+    for (const p of PEERS) if (spawnSync('sh', ['-c', `command -v ${p.bin}`]).status === 0) cmds[p.label] = [p.bin, ...p.args, dir]
+    console.log(`${dir} (whole processes, warm, median of ${n})`)
+    const r = rounds(cmds, n, false, env)
+    const others = Object.entries(r).filter(([k]) => k !== 'dirsize -b')
+    const [bestName, best] = others.reduce((a, b) => (b[1] < a[1] ? b : a))
+    console.log(`  -> dirsize / fastest other (${bestName}) ${(r['dirsize -b'] / best).toFixed(3)}x`)
+  }
 } else {
-  console.error(`unknown mode ${mode}: warm, inproc, tiny or cold DIR`)
+  console.error(`unknown mode ${mode}: warm, inproc, tiny, cold DIR or peers DIR...`)
   process.exit(2)
 }
