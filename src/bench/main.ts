@@ -8,12 +8,12 @@ import path from 'node:path'
 
 import { parseArgs } from 'node:util'
 
-import { dirsizeSync } from '../../index'
+import { dirsizeSync } from '../api'
 import { entryCount } from '../result'
 
 import { cannotDrop } from './cache'
 import { machine } from './machine'
-import { type BenchResults, chart, median, type Row, table, type TreeResult } from './report'
+import { type BenchResults, chart, median, type Row, table, type TreeResult } from './table'
 import { lineup } from './tools'
 import { generate, specs } from './trees'
 

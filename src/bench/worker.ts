@@ -12,7 +12,7 @@ type Run = (dir: string) => Promise<number>
 async function load(tool: string, threads: number | undefined): Promise<Run> {
   switch (tool) {
     case 'dirsize': {
-      const { dirsize } = await import('../../index.js')
+      const { dirsize } = await import('../api.js')
       return async (dir) => (await dirsize(dir, { threads })).bytes
     }
     case 'get-folder-size': {

@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs'
 
-import { dirsize } from '../../index'
+import { dirsize } from '../api'
 import type { Progress, Result, RootResult, ScanError } from '../types'
 
 import type { Flags } from './args'

@@ -1,5 +1,5 @@
 /** A drop-in for `fast-folder-size/sync`: the apparent size in bytes, or a throw. */
-import { dirsizeSync } from '../../index'
+import { dirsizeSync } from '../api'
 
 import { readFailure } from './read-failure'
 

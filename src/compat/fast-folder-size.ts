@@ -2,7 +2,7 @@
  * A drop-in for fast-folder-size 2.x: `(path, [{ signal }], cb(err, bytes))`, bytes as it
  * gives them on Linux (`du -sb`: apparent size), on every platform. No child process, no du.
  */
-import { dirsize } from '../../index'
+import { dirsize } from '../api'
 
 import { readFailure } from './read-failure'
 

@@ -5,11 +5,10 @@
  */
 import { join } from 'node:path'
 
-import { dirsize } from '../../index'
 import { systemError } from '../errors'
 import { normalize } from '../options'
+import { scan } from '../scan'
 import type { ScanError } from '../types'
-import { scanTs } from '../walker/backend'
 import type { AsyncFs } from '../walker/drivers'
 
 declare namespace getFolderSize {
@@ -48,18 +47,18 @@ function asErrors(errors: ScanError[]): Error[] {
   return errors.map((e) => (e as ScanError & { error?: Error }).error ?? systemError(e))
 }
 
-async function core(itemPath: string, options: getFolderSize.Options = {}, mode: Mode = {}): Promise<number | bigint | getFolderSize.Result<number | bigint>> {
+async function measure(itemPath: string, options: getFolderSize.Options = {}, mode: Mode = {}): Promise<number | bigint | getFolderSize.Result<number | bigint>> {
   const errors: Error[] = []
   let size = 0n
   // get-folder-size tests the root itself against `ignore` (and then reports 0); dirsize's
   // own `ignore` is for entries only, so the drop-in does that one test here.
-  if (options.ignore instanceof RegExp && ignoresRoot(options.ignore, itemPath)) return finish(size, errors, options, mode)
+  if (options.ignore instanceof RegExp && ignoresRoot(options.ignore, itemPath)) return asRequested(size, errors, options, mode)
   try {
-    const scan = { ignore: options.ignore, strict: mode.strict, bigint: true } as const
-    const r = options.fs
+    const n = normalize(itemPath, { ignore: options.ignore, strict: mode.strict, bigint: true })
+    const r = await scan(n, options.fs
       ? // get-folder-size joins with path.join, and its errors carry the paths it asked for.
-        await scanTs(normalize(itemPath, scan), { fs: options.fs as unknown as AsyncFs, join: (d, name) => join(String(d), String(name)) })
-      : await dirsize(itemPath, scan)
+        { fs: options.fs as unknown as AsyncFs, join: (d, name) => join(String(d), String(name)) }
+      : undefined)
     size = r.bytes as bigint
     errors.push(...asErrors(r.errors))
   } catch (e) {
@@ -67,7 +66,7 @@ async function core(itemPath: string, options: getFolderSize.Options = {}, mode:
     if (mode.strict || !(e instanceof Error) || !('code' in e) || e instanceof TypeError) throw e
     errors.push(e)
   }
-  return finish(size, errors, options, mode)
+  return asRequested(size, errors, options, mode)
 }
 
 /** Without the lastIndex state a `g` or `y` flag would carry over (as everywhere in dirsize). */
@@ -78,7 +77,8 @@ function ignoresRoot(re: RegExp, itemPath: string): boolean {
   return hit
 }
 
-function finish(size: bigint, errors: Error[], options: getFolderSize.Options, mode: Mode): number | bigint | getFolderSize.Result<number | bigint> {
+/** The size (number or bigint) and errors in the shape the called variant returns. */
+function asRequested(size: bigint, errors: Error[], options: getFolderSize.Options, mode: Mode): number | bigint | getFolderSize.Result<number | bigint> {
   let result: number | bigint = size
   if (!options.bigint) {
     if (size > BigInt(Number.MAX_SAFE_INTEGER)) {
@@ -98,7 +98,7 @@ function finish(size: bigint, errors: Error[], options: getFolderSize.Options, m
 function getFolderSize(itemPath: string, options?: getFolderSize.Options & { bigint?: false | undefined }): Promise<getFolderSize.Result<number>>
 function getFolderSize(itemPath: string, options: getFolderSize.Options & { bigint: true }): Promise<getFolderSize.Result<bigint>>
 function getFolderSize(itemPath: string, options?: getFolderSize.Options): Promise<getFolderSize.Result<number | bigint>> {
-  return core(itemPath, options, { errors: true }) as Promise<getFolderSize.Result<number | bigint>>
+  return measure(itemPath, options, { errors: true }) as Promise<getFolderSize.Result<number | bigint>>
 }
 
 namespace getFolderSize {
@@ -106,14 +106,14 @@ namespace getFolderSize {
   export function loose(itemPath: string, options?: Options & { bigint?: false | undefined }): Promise<number>
   export function loose(itemPath: string, options: Options & { bigint: true }): Promise<bigint>
   export function loose(itemPath: string, options?: Options): Promise<number | bigint> {
-    return core(itemPath, options) as Promise<number | bigint>
+    return measure(itemPath, options) as Promise<number | bigint>
   }
 
   /** The size; rejects on the first error. */
   export function strict(itemPath: string, options?: Options & { bigint?: false | undefined }): Promise<number>
   export function strict(itemPath: string, options: Options & { bigint: true }): Promise<bigint>
   export function strict(itemPath: string, options?: Options): Promise<number | bigint> {
-    return core(itemPath, options, { strict: true }) as Promise<number | bigint>
+    return measure(itemPath, options, { strict: true }) as Promise<number | bigint>
   }
 }
 

@@ -2,7 +2,8 @@
 import fs from 'node:fs'
 import os from 'node:os'
 
-import { dirsize } from '../../index'
+import { normalize } from '../options'
+import { scan as scanTree } from '../scan'
 import type { Options, PathArg, Result, RootResult } from '../types'
 
 import { type Bounds, reportData } from './data'
@@ -30,7 +31,7 @@ export async function report(paths: PathArg | readonly PathArg[], options: Repor
   const { file, minShare, depth = REPORT_DEPTH, top = REPORT_TOP, ...scan } = options
   // Always an array, for `roots`; an array goes through as given, for dirsize to check.
   const list = Array.isArray(paths) ? (paths as readonly PathArg[]) : [paths as PathArg]
-  const result = (await dirsize(list, { ...scan, depth, top })) as Result<number>
+  const result = (await scanTree(normalize(list, { ...scan, depth, top }))) as Result<number>
   const page = renderReport(result, result.roots as RootResult<number>[], minShare)
   if (file) fs.writeFileSync(file, page)
   return page
