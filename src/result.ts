@@ -9,7 +9,16 @@ export function numberer(n: Normalized): Numberer {
   return n.bigint ? (v) => v : (v) => Number(v)
 }
 
-export function totalsOf(t: Record<keyof Totals, bigint>, num: Numberer): Totals<Num> {
+/** The keys of Totals, in the order the Result lists them; the type checks that none is missing. */
+export const TOTAL_KEYS = ['bytes', 'diskBytes', 'files', 'dirs', 'symlinks', 'others'] as const satisfies ReadonlyArray<keyof Totals>
+true satisfies (keyof Totals extends (typeof TOTAL_KEYS)[number] ? true : false)
+
+/** All counters at zero, for a walk to add to. */
+export function zeroTotals(): Totals<bigint> {
+  return { bytes: 0n, diskBytes: 0n, files: 0n, dirs: 0n, symlinks: 0n, others: 0n }
+}
+
+export function totalsOf(t: Totals<bigint>, num: Numberer): Totals<Num> {
   return {
     bytes: num(t.bytes),
     diskBytes: num(t.diskBytes),
@@ -59,34 +68,32 @@ export function assemble(
   return result
 }
 
-export function finalProgress(r: Result<Num>): Progress {
+/** A progress report from totals of either number type (the walk's bigints, a Result's). */
+export function progressOf(t: Totals<Num>, errors: number, elapsedMs: number): Progress {
   return {
-    files: Number(r.files),
-    dirs: Number(r.dirs),
-    symlinks: Number(r.symlinks),
-    others: Number(r.others),
-    bytes: Number(r.bytes),
-    diskBytes: Number(r.diskBytes),
-    errors: r.errorCount,
-    elapsedMs: r.elapsedMs,
+    files: Number(t.files),
+    dirs: Number(t.dirs),
+    symlinks: Number(t.symlinks),
+    others: Number(t.others),
+    bytes: Number(t.bytes),
+    diskBytes: Number(t.diskBytes),
+    errors,
+    elapsedMs,
   }
 }
 
+/** The last progress call of a scan: the Result's own totals. */
+export function finalProgress(r: Result<Num>): Progress {
+  return progressOf(r, r.errorCount, r.elapsedMs)
+}
+
 /** Entries counted: files, directories, symlinks and the rest. */
-export function entryCount(t: { files: number; dirs: number; symlinks: number; others: number }): number {
+export function entryCount(t: Pick<Totals<number>, 'files' | 'dirs' | 'symlinks' | 'others'>): number {
   return t.files + t.dirs + t.symlinks + t.others
 }
 
 /** A root's counters, as the CLI's JSON and the HTML report list them. */
-export interface Counters {
-  bytes: number
-  diskBytes: number
-  files: number
-  dirs: number
-  symlinks: number
-  others: number
-  errorCount: number
-}
+export type Counters<N extends Num = number> = Totals<N> & { errorCount: number }
 
 export function countersOf(r: RootResult<number>): Counters {
   return { bytes: r.bytes, diskBytes: r.diskBytes, files: r.files, dirs: r.dirs, symlinks: r.symlinks, others: r.others, errorCount: r.errorCount }

@@ -56,13 +56,8 @@ export interface Options {
   onRoot?: (root: RootResult<Num>) => void
 }
 
-export interface Progress {
-  files: number
-  dirs: number
-  symlinks: number
-  others: number
-  bytes: number
-  diskBytes: number
+/** Running totals of a scan (numbers, whatever `bigint` says), with the errors so far. */
+export interface Progress extends Totals<number> {
   errors: number
   elapsedMs: number
 }
@@ -97,6 +92,11 @@ export interface LargeFile<N extends Num = number> {
   diskBytes: N
 }
 
+/**
+ * What a scan counts, declared once: Progress, RootResult and Result extend it, the CLI's
+ * and the report's counters add `errorCount` to it, and the TypeScript walker counts in
+ * `Totals<bigint>`.
+ */
 export interface Totals<N extends Num = number> {
   /** Apparent size: the sum of st_size, as `du -sb`. */
   bytes: N

@@ -5,6 +5,7 @@
 import fs from 'node:fs'
 
 import { dirsize } from '../api'
+import { type Counters } from '../result'
 import type { Progress, Result, RootResult, ScanError } from '../types'
 
 import type { Flags } from './args'
@@ -15,16 +16,6 @@ import { statusLine } from './progress'
 import { formatSize } from './units'
 
 type Root = RootResult<bigint>
-
-interface Counters {
-  bytes: bigint
-  diskBytes: bigint
-  files: bigint
-  dirs: bigint
-  symlinks: bigint
-  others: bigint
-  errorCount: number
-}
 
 export interface Scan {
   /** --exclude and the patterns of the -X files. */
@@ -78,7 +69,7 @@ export async function run(flags: Flags, scan: Scan, stderr: NodeJS.WriteStream, 
   let delivered = 0 // roots the scan has handed back
 
   const kept: object[] = []
-  const total: Counters = { bytes: 0n, diskBytes: 0n, files: 0n, dirs: 0n, symlinks: 0n, others: 0n, errorCount: 0 }
+  const total: Counters<bigint> = { bytes: 0n, diskBytes: 0n, files: 0n, dirs: 0n, symlinks: 0n, others: 0n, errorCount: 0 }
   const answer = (r: Root): void => {
     if (page) pageRoots.push(r)
     r = page ? asked(r, depth, flags.top) : r

@@ -82,14 +82,15 @@ export function rootData(r: RootResult<number>, bounds: Bounds): ReportRoot {
     parent.own.files -= 1
   }
   const floor = Math.max(1, root.diskBytes * bounds.minShare)
-  const finish = (n: ReportNode & { own?: { bytes: number; diskBytes: number; files: number } }): ReportNode => {
+  // A node with its children under the floor folded into one "(other)" (or "(files)") leaf.
+  const foldSmall = (n: ReportNode & { own?: { bytes: number; diskBytes: number; files: number } }): ReportNode => {
     const out: ReportNode = { name: n.name, kind: n.kind, bytes: n.bytes, diskBytes: n.diskBytes, files: n.files }
     if (!n.children) return out
     const kept: ReportNode[] = []
     const rest = { bytes: n.own?.bytes ?? 0, diskBytes: n.own?.diskBytes ?? 0, files: n.own?.files ?? 0, folded: 0 }
     for (const c of n.children) {
       if (Math.max(c.diskBytes, c.bytes) >= floor) {
-        kept.push(finish(c))
+        kept.push(foldSmall(c))
       } else {
         rest.bytes += c.bytes
         rest.diskBytes += c.diskBytes
@@ -108,7 +109,7 @@ export function rootData(r: RootResult<number>, bounds: Bounds): ReportRoot {
     path: r.path,
     ...countersOf(r),
     errors: r.errors.slice(0, bounds.tableRows).map((e) => ({ path: e.path, code: e.code, message: e.message })),
-    tree: finish(root),
+    tree: foldSmall(root),
     largestDirs: tree
       .filter((e) => e.path !== r.path)
       .sort((a, b) => b.diskBytes - a.diskBytes)

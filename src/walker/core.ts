@@ -1,5 +1,6 @@
 /**
- * The pure-TypeScript walker: the same semantics as the native scan (DESIGN.md), serial.
+ * The pure-TypeScript walker: the same semantics as the native scan (ARCHITECTURE.md,
+ * "Semantics"; "The walker, twice" pairs each function with its Rust twin), serial.
  *
  * It is written once as a generator that yields the file-system calls it needs and receives
  * their answers, so one piece of logic serves both the async driver (fs.promises, or a
@@ -7,6 +8,8 @@
  */
 import { codeOf } from '../errors'
 import type { Normalized } from '../options'
+import { zeroTotals } from '../result'
+import type { LargeFile, RootResult, ScanError, Totals, TreeEntry } from '../types'
 
 import { duChild, duRoot, Exclude } from './exclude'
 
@@ -34,45 +37,25 @@ export type FsAnswer =
   | { ok: true; value: StatLike | FsPath[] }
   | { ok: false; error: NodeJS.ErrnoException }
 
-export interface WalkError {
-  path: FsPath
-  errno: number
-  code: string
-  message: string
-  syscall: string
+/**
+ * A public result shape as the walker builds it: bigint counts, and the path as the fs took
+ * it (exact bytes, or a caller's string) in place of `path`/`pathBuffer`; the backend turns
+ * it back into the public shape (pathFields).
+ */
+type AtFsPath<T> = Omit<T, 'path' | 'pathBuffer'> & { path: FsPath }
+
+export type WalkError = AtFsPath<ScanError> & {
   /** The error the fs gave, for callers that hand Error objects on (get-folder-size). */
   error: NodeJS.ErrnoException
 }
 
-export interface WalkTotals {
-  bytes: bigint
-  diskBytes: bigint
-  files: bigint
-  dirs: bigint
-  symlinks: bigint
-  others: bigint
-}
+export type WalkTreeEntry = AtFsPath<TreeEntry<bigint>>
 
-export interface WalkTreeEntry {
-  path: FsPath
-  bytes: bigint
-  diskBytes: bigint
-  files: bigint
-  depth: number
-}
+export type WalkLargeFile = AtFsPath<LargeFile<bigint>>
 
-export interface WalkLargeFile {
-  path: FsPath
-  bytes: bigint
-  diskBytes: bigint
-}
-
-export interface WalkRoot {
-  /** The root as given: a string, or a Buffer of exact bytes. */
-  path: FsPath
-  totals: WalkTotals
+/** A root's result: the root as given (a string, or a Buffer of exact bytes) and its counts. */
+export type WalkRoot = AtFsPath<Omit<RootResult<bigint>, 'errors' | 'rootError' | 'tree' | 'largest'>> & {
   errors: WalkError[]
-  errorCount: number
   rootError?: WalkError
   tree?: WalkTreeEntry[]
   largest?: WalkLargeFile[]
@@ -88,7 +71,7 @@ export interface WalkSetup {
   /** Called between entries: true stops the walk (abort). */
   stopped?: () => boolean
   /** Counters so far, for progress reporting. */
-  live?: WalkTotals & { errors: number }
+  live?: Totals<bigint> & { errors: number }
 }
 
 export class StrictError extends Error {
@@ -98,10 +81,6 @@ export class StrictError extends Error {
 }
 
 const MAX_ERRORS = 10_000
-
-export function zero(): WalkTotals {
-  return { bytes: 0n, diskBytes: 0n, files: 0n, dirs: 0n, symlinks: 0n, others: 0n }
-}
 
 function duJoin(dir: FsPath, name: FsPath): FsPath {
   if (typeof dir === 'string' && typeof name === 'string') return dir.endsWith('/') ? dir + name : `${dir}/${name}`
@@ -174,8 +153,9 @@ export function* walkRoots(n: Normalized, setup: WalkSetup, each: (r: WalkRoot) 
   // Several roots: a directory reached from two of them counts in the first only, as du.
   const dirsOnce = n.roots.length > 1 && !n.countLinks
   const watch = yield* watchSet(n, setup)
+  const shared: ScanShared = { n, setup, exclude, seen, dirsOnce, watch }
   for (const root of n.roots) {
-    const r = yield* walkRoot(trimRoot(root), n, setup, exclude, seen, dirsOnce, watch)
+    const r = yield* new RootWalk(trimRoot(root), shared).walk()
     // A stop (abort, a progress callback that threw) rejects the scan: a root it cut short
     // is no result to hand on, and the roots after it are not started.
     if (setup.stopped?.()) return
@@ -203,34 +183,133 @@ function keyOf(s: StatLike): string {
   return `${s.dev ?? 0n}:${s.ino}`
 }
 
-function* walkRoot(
-  root: FsPath, n: Normalized, setup: WalkSetup, exclude: Exclude, seen: Set<string>, dirsOnce: boolean, watch: Set<string>,
-): Walk<WalkRoot> {
-  const join = setup.join ?? duJoin
-  const totals = zero()
-  const errors: WalkError[] = []
-  let errorCount = 0
-  let rootError: WalkError | undefined
-  const nodes: TreeNode[] = []
-  const top = new Largest(n.top)
-  const statOp = n.followSymlinks ? 'stat' : 'lstat'
-  let rootDev: bigint | undefined
+/** What every root's walk shares: the options, the patterns, and the scan-wide link set. */
+interface ScanShared {
+  n: Normalized
+  setup: WalkSetup
+  exclude: Exclude
+  /** dev:ino of every inode counted once per scan (du's hard-link set). */
+  seen: Set<string>
+  /** Several roots: a directory reached from two of them counts in the first only. */
+  dirsOnce: boolean
+  watch: Set<string>
+}
 
-  const fail = (path: FsPath, error: NodeJS.ErrnoException, syscall: string): WalkError => {
+/**
+ * The walk of one root (the native walker's Walk::root and its helpers): admit an entry or
+ * not, count it, put it in its -d bucket, list a directory, and hand over the finished root.
+ */
+class RootWalk {
+  private readonly totals = zeroTotals()
+  private readonly errors: WalkError[] = []
+  private errorCount = 0
+  private rootError: WalkError | undefined
+  private readonly buckets: TreeNode[] = []
+  private readonly largest: Largest
+  private readonly statOp: 'stat' | 'lstat'
+  private readonly join: Joiner
+  private rootDev: bigint | undefined
+
+  constructor(private readonly root: FsPath, private readonly scan: ScanShared) {
+    this.largest = new Largest(scan.n.top)
+    this.statOp = scan.n.followSymlinks ? 'stat' : 'lstat'
+    this.join = scan.setup.join ?? duJoin
+  }
+
+  *walk(): Walk<WalkRoot> {
+    const { setup, exclude } = this.scan
+    const root = this.root
+    // As du: the patterns test the root's own path too. `ignore` never tests a root (the
+    // get-folder-size drop-in does that one test itself).
+    const rootBytes = typeof root === 'string' ? Buffer.from(root) : root
+    if (!exclude.isEmpty && exclude.excludesRoot(rootBytes)) return this.finished()
+    const rootPath = rootFsPath(root, setup)
+    const r = yield { op: this.statOp, path: rootPath }
+    if (!r.ok) {
+      this.rootError = this.fail(rootPath, r.error, this.statOp)
+      return this.finished()
+    }
+    const rootStat = r.value as StatLike
+    this.rootDev = rootStat.dev
+    if (!this.admit(rootStat, true)) return this.finished()
+    // du -d N lists a root that is a file too (its level is 0).
+    const rootBucket = this.bucket(undefined, 0, rootPath)
+    this.count(rootStat, rootPath, rootBucket)
+    if (!rootStat.isDirectory()) return this.finished()
+
+    // Depth first with an explicit stack: chains thousands deep need no recursion.
+    const rootChain: Chain = { dev: rootStat.dev ?? 0n, ino: rootStat.ino }
+    const stack: DirWork[] = [{ path: rootPath, duPath: exclude.needsPath ? duRoot(Buffer.from(root)) : undefined, depth: 0, bucket: rootBucket, chain: rootChain }]
+    while (stack.length > 0) {
+      if (setup.stopped?.()) return this.finished()
+      if (!(yield* this.list(stack.pop()!, stack))) return this.finished()
+    }
+    return this.finished()
+  }
+
+  /**
+   * Lists one directory: counts each entry it admits and pushes the subdirectories on the
+   * stack. False when the scan was stopped on the way.
+   */
+  private *list(dir: DirWork, stack: DirWork[]): Walk<boolean> {
+    const { n, setup, exclude } = this.scan
+    const listed = yield { op: 'readdir', path: dir.path }
+    if (!listed.ok) {
+      this.fail(dir.path, listed.error, 'scandir')
+      return true
+    }
+    const names = listed.value as FsPath[]
+    for (const name of names) {
+      if (setup.stopped?.()) return false
+      const full = this.join(dir.path, name)
+      let duPath: Buffer | undefined
+      if (!exclude.isEmpty) {
+        const nameBytes = typeof name === 'string' ? Buffer.from(name) : name
+        duPath = dir.duPath && duChild(dir.duPath, nameBytes)
+        if (exclude.excludes(nameBytes, duPath)) continue
+      }
+      if (n.ignore && testRegExp(n.ignore, text(full))) continue
+      const s = yield { op: this.statOp, path: full }
+      if (!s.ok) {
+        this.fail(full, s.error, this.statOp)
+        continue
+      }
+      const st = s.value as StatLike
+      const isDir = st.isDirectory()
+      if (isDir && inside(dir.chain, st.dev ?? 0n, st.ino)) continue
+      if (!this.admit(st, false)) continue
+      if (isDir) {
+        const bucket = this.bucket(dir.bucket, dir.depth + 1, full)
+        this.count(st, full, bucket)
+        stack.push({ path: full, duPath, depth: dir.depth + 1, bucket, chain: { dev: st.dev ?? 0n, ino: st.ino, up: dir.chain } })
+      } else {
+        this.count(st, full, dir.bucket)
+      }
+    }
+    return true
+  }
+
+  /** Records an error (or, under `strict`, throws it); the walk goes on without the entry. */
+  private fail(path: FsPath, error: NodeJS.ErrnoException, syscall: string): WalkError {
+    const { n, setup } = this.scan
     const errno = typeof error.errno === 'number' ? error.errno : 0
     const code = error.code ?? (errno ? codeOf(errno) : 'UNKNOWN')
     const e: WalkError = { path, errno: errno > 0 ? -errno : errno, code, message: messageOf(error), syscall, error }
-    errorCount++
+    this.errorCount++
     if (setup.live) setup.live.errors++
     if (n.strict) throw new StrictError(e)
-    if (errors.length < MAX_ERRORS) errors.push(e)
+    if (this.errors.length < MAX_ERRORS) this.errors.push(e)
     return e
   }
 
-  // As the native walker's admit: du -l counts every way in, du -L every inode once; else a
-  // file with several links, a root named twice and (several roots) a directory count once.
-  const admit = (s: StatLike, isRoot: boolean): boolean => {
-    if (n.oneFileSystem && !isRoot && s.dev !== undefined && s.dev !== rootDev) return false
+  /**
+   * Whether an entry counts (the native walker's admit): du -l counts every way in, du -L
+   * every inode once; else a file with several links, a root named twice and (several
+   * roots) a directory count once. With -x, nothing on another file system counts.
+   */
+  private admit(s: StatLike, isRoot: boolean): boolean {
+    const { n, seen, dirsOnce, watch } = this.scan
+    if (n.oneFileSystem && !isRoot && s.dev !== undefined && s.dev !== this.rootDev) return false
     const key = keyOf(s)
     let once: boolean
     if (n.countLinks) once = false
@@ -243,11 +322,14 @@ function* walkRoot(
     return true
   }
 
-  const count = (s: StatLike, path: FsPath, bucket: TreeNode | undefined): void => {
+  /** Adds an admitted entry to the root's totals, the live counters, its bucket and the top list. */
+  private count(s: StatLike, path: FsPath, bucket: TreeNode | undefined): void {
+    const { n, setup } = this.scan
     const disk = (s.blocks ?? 0n) * 512n
+    const totals = this.totals
     totals.bytes += s.size
     totals.diskBytes += disk
-    let kind: keyof WalkTotals
+    let kind: keyof Totals
     if (s.isDirectory()) kind = 'dirs'
     else if (s.isSymbolicLink?.()) kind = 'symlinks'
     else if (s.isFile?.() ?? true) kind = 'files'
@@ -263,85 +345,31 @@ function* walkRoot(
       bucket.diskBytes += disk
       if (kind === 'files') bucket.files++
     }
-    if (kind === 'files' && n.top > 0) top.offer({ path, bytes: s.size, diskBytes: disk })
+    if (kind === 'files' && n.top > 0) this.largest.offer({ path, bytes: s.size, diskBytes: disk })
   }
 
-  const bucketFor = (parent: TreeNode | undefined, depth: number, path: FsPath): TreeNode | undefined => {
+  /** The -d bucket a directory's entries add to: its own down to the depth, else its parent's. */
+  private bucket(parent: TreeNode | undefined, depth: number, path: FsPath): TreeNode | undefined {
+    const n = this.scan.n
     if (n.depth === undefined || depth > n.depth) return parent
     const node: TreeNode = { parent, path, depth, bytes: 0n, diskBytes: 0n, files: 0n }
-    nodes.push(node)
+    this.buckets.push(node)
     return node
   }
 
-  // The root.
-  const finish = (): WalkRoot => ({
-    path: root,
-    totals,
-    errors,
-    errorCount,
-    rootError,
-    tree: n.depth === undefined ? undefined : foldTree(nodes),
-    largest: n.top > 0 ? top.sorted() : undefined,
-  })
-  // As du: the patterns test the root's own path too. `ignore` never tests a root (the
-  // get-folder-size drop-in does that one test itself).
-  const rootBytes = typeof root === 'string' ? Buffer.from(root) : root
-  if (!exclude.isEmpty && exclude.excludesRoot(rootBytes)) return finish()
-  const rootPath = rootFsPath(root, setup)
-  const r = yield { op: statOp, path: rootPath }
-  if (!r.ok) {
-    rootError = fail(rootPath, r.error, statOp)
-    return finish()
-  }
-  const rootStat = r.value as StatLike
-  rootDev = rootStat.dev
-  if (!admit(rootStat, true)) return finish()
-  // du -d N lists a root that is a file too (its level is 0).
-  const rootBucket = bucketFor(undefined, 0, rootPath)
-  count(rootStat, rootPath, rootBucket)
-  if (!rootStat.isDirectory()) return finish()
-
-  // Depth first with an explicit stack: chains thousands deep need no recursion.
-  const rootChain: Chain = { dev: rootStat.dev ?? 0n, ino: rootStat.ino }
-  const stack: DirWork[] = [{ path: rootPath, duPath: exclude.needsPath ? duRoot(Buffer.from(root)) : undefined, depth: 0, bucket: rootBucket, chain: rootChain }]
-  while (stack.length > 0) {
-    if (setup.stopped?.()) return finish()
-    const dir = stack.pop()!
-    const listed = yield { op: 'readdir', path: dir.path }
-    if (!listed.ok) {
-      fail(dir.path, listed.error, 'scandir')
-      continue
-    }
-    const names = listed.value as FsPath[]
-    for (const name of names) {
-      if (setup.stopped?.()) return finish()
-      const full = join(dir.path, name)
-      let duPath: Buffer | undefined
-      if (!exclude.isEmpty) {
-        const nameBytes = typeof name === 'string' ? Buffer.from(name) : name
-        duPath = dir.duPath && duChild(dir.duPath, nameBytes)
-        if (exclude.excludes(nameBytes, duPath)) continue
-      }
-      if (n.ignore && testRegExp(n.ignore, text(full))) continue
-      const s = yield { op: statOp, path: full }
-      if (!s.ok) {
-        fail(full, s.error, statOp)
-        continue
-      }
-      const st = s.value as StatLike
-      const isDir = st.isDirectory()
-      if (isDir && inside(dir.chain, st.dev ?? 0n, st.ino)) continue
-      if (!admit(st, false)) continue
-      if (isDir) {
-        const bucket = bucketFor(dir.bucket, dir.depth + 1, full)
-        count(st, full, bucket)
-        stack.push({ path: full, duPath, depth: dir.depth + 1, bucket, chain: { dev: st.dev ?? 0n, ino: st.ino, up: dir.chain } })
-      } else {
-        count(st, full, dir.bucket)
-      }
+  /** The root's result, as far as the walk went. */
+  private finished(): WalkRoot {
+    const n = this.scan.n
+    return {
+      path: this.root,
+      ...this.totals,
+      errors: this.errors,
+      errorCount: this.errorCount,
+      rootError: this.rootError,
+      tree: n.depth === undefined ? undefined : foldTree(this.buckets),
+      largest: n.top > 0 ? this.largest.sorted() : undefined,
     }
   }
-  return finish()
 }
 
 /** RegExp.prototype.test without the lastIndex state of /g and /y (as the Rust side). */
@@ -355,8 +383,8 @@ function testRegExp(re: RegExp, s: string): boolean {
 function messageOf(e: NodeJS.ErrnoException): string {
   // Node: "EACCES: permission denied, scandir '/x'"; the Result wants strerror's text.
   const m = /^[A-Z0-9_]+: ([^,]+)/.exec(e.message)
-  const core = m ? m[1]! : e.message
-  return core.charAt(0).toUpperCase() + core.slice(1)
+  const words = m ? m[1]! : e.message
+  return words.charAt(0).toUpperCase() + words.slice(1)
 }
 
 /**

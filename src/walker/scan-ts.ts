@@ -3,11 +3,12 @@ import { abortError, scanError } from '../errors'
 import type { Normalized } from '../options'
 import { ProgressPacer } from '../progress'
 import {
-  assemble, finalProgress, numberer, type Numberer, pathFields, throwIfSingleRootFailed, totalsOf,
+  assemble, finalProgress, numberer, type Numberer, pathFields, progressOf, throwIfSingleRootFailed, TOTAL_KEYS, totalsOf,
+  zeroTotals,
 } from '../result'
 import type { Num, Result, RootResult, ScanError } from '../types'
 
-import { type Joiner, StrictError, type WalkError, type WalkRoot, walkRoots, zero } from './core'
+import { type Joiner, StrictError, type WalkError, type WalkRoot, walkRoots } from './core'
 import { type AsyncFs, runCustomAsync, runNodeAsync, runNodeSync } from './drivers'
 
 export interface TsScanExtras {
@@ -28,7 +29,7 @@ export function toScanError(e: WalkError): ScanError & { error: NodeJS.ErrnoExce
 function toRoot(r: WalkRoot, num: Numberer): RootResult<Num> {
   const root: RootResult<Num> = {
     ...pathFields(r.path),
-    ...totalsOf(r.totals, num),
+    ...totalsOf(r, num),
     errors: r.errors.map(toScanError),
     errorCount: r.errorCount,
   }
@@ -43,11 +44,11 @@ function toRoot(r: WalkRoot, num: Numberer): RootResult<Num> {
 /** Gathers finished roots: the running sums, and each root handed on or kept. */
 function collector(n: Normalized, num: Numberer) {
   const roots: RootResult<Num>[] = []
-  const sum = zero()
+  const sum = zeroTotals()
   let errorCount = 0
   return {
     each(r: WalkRoot): void {
-      for (const k of Object.keys(sum) as Array<keyof typeof sum>) sum[k] += r.totals[k]
+      for (const k of TOTAL_KEYS) sum[k] += r[k]
       errorCount += r.errorCount
       const root = toRoot(r, num)
       if (n.onRoot) n.onRoot(root)
@@ -65,7 +66,7 @@ export async function scanTs(n: Normalized, extras: TsScanExtras = {}): Promise<
   const { signal, onProgress } = n
   if (signal?.aborted) throw abortError(signal)
   const collect = collector(n, numberer(n))
-  const live = { ...zero(), errors: 0 }
+  const live = { ...zeroTotals(), errors: 0 }
   // The walk runs on this thread too: each call is timed, and the next one waits the interval
   // or nine times that call's duration, whichever is longer (the pacer), so a slow callback
   // takes at most a tenth of the thread from the walk. A throw stops the walk and rejects.
@@ -74,10 +75,7 @@ export async function scanTs(n: Normalized, extras: TsScanExtras = {}): Promise<
   const pacer = onProgress ? new ProgressPacer(onProgress, n.progressIntervalMs) : undefined
   const tick = (): void => {
     try {
-      pacer!.offer(() => ({
-        files: Number(live.files), dirs: Number(live.dirs), symlinks: Number(live.symlinks), others: Number(live.others),
-        bytes: Number(live.bytes), diskBytes: Number(live.diskBytes), errors: live.errors, elapsedMs: performance.now() - started,
-      }))
+      pacer!.offer(() => progressOf(live, live.errors, performance.now() - started))
     } catch (e) {
       failed = { error: e }
       return
