@@ -7,35 +7,46 @@ import type { Num, Options, Progress, RootResult } from './types'
 /** A root as the scan takes it: the caller's string, or a private copy of its bytes. */
 export type Root = string | Buffer
 
-export interface Normalized {
-  roots: Root[]
-  /** A single path was given (not an array): a root that cannot be read rejects. */
-  single: boolean
-  threads?: number
-  countLinks: boolean
-  followSymlinks: boolean
-  oneFileSystem: boolean
-  exclude: string[]
-  ignore?: RegExp
-  depth?: number
-  top: number
-  strict: boolean
-  bigint: boolean
-  signal?: AbortSignal
-  onProgress?: (p: Progress) => void
-  progressIntervalMs: number
-  onRoot?: (r: RootResult<Num>) => void
-}
-
-const KNOWN = new Set<string>([
-  'threads', 'countLinks', 'followSymlinks', 'oneFileSystem', 'exclude', 'ignore', 'depth', 'top',
-  'strict', 'bigint', 'signal', 'onProgress', 'progressIntervalMs', 'onRoot',
-])
+/** Checks one option's value (`name` for the message) and gives it with its default applied. */
+type Check<T> = (v: unknown, name: string) => T
 
 // The native side takes these as u32.
 const U32 = 0xffff_ffff
 // Node's timers take at most this (a longer delay fires after 1 ms, with a warning).
 const TIMER_MAX = 0x7fff_ffff
+
+/**
+ * Every option, once: how it is checked and what it defaults to. Its keys are the known
+ * options, and checking runs in this order. `satisfies` makes a missing option (or a check
+ * giving the wrong type) a compile error, so Options and this table cannot drift apart.
+ */
+const OPTIONS = {
+  threads: int(1, 1024),
+  countLinks: bool,
+  followSymlinks: bool,
+  oneFileSystem: bool,
+  exclude: patterns,
+  ignore: regexp,
+  depth: int(0, U32),
+  top: int(0, U32, 0),
+  strict: bool,
+  bigint: bool,
+  signal: abortSignal,
+  onProgress: fn<Progress>,
+  progressIntervalMs: int(1, TIMER_MAX, 100),
+  onRoot: fn<RootResult<Num>>,
+} satisfies { readonly [K in keyof Options]-?: Check<Options[K]> }
+
+/**
+ * The options as both backends take them: every one checked and defaulted (those still
+ * optional have no default value: threads is the backend's to choose, no depth is no tree),
+ * and the roots.
+ */
+export type Normalized = { -readonly [K in keyof typeof OPTIONS]: ReturnType<(typeof OPTIONS)[K]> } & {
+  roots: Root[]
+  /** A single path was given (not an array): a root that cannot be read rejects. */
+  single: boolean
+}
 
 const PATH = 'a string or a Buffer'
 
@@ -59,7 +70,7 @@ export function normalize(pathOrPaths: unknown, options: unknown): Normalized {
     throw unreadable('options', e)
   }
   for (const key of keys) {
-    if (!KNOWN.has(key)) {
+    if (!Object.hasOwn(OPTIONS, key)) {
       const err = new TypeError(`dirsize: unknown option ${JSON.stringify(key)}`) as TypeError & { code: string }
       err.code = 'ERR_INVALID_ARG_VALUE'
       throw err
@@ -67,31 +78,17 @@ export function normalize(pathOrPaths: unknown, options: unknown): Normalized {
   }
   // Each option is read once: a getter cannot pass validation with one value and then hand
   // the scan another.
-  const get = (key: keyof Options): unknown => {
+  const checked: Record<string, unknown> = { roots, single }
+  for (const [name, check] of Object.entries(OPTIONS) as Array<[string, Check<unknown>]>) {
+    let v: unknown
     try {
-      return o[key]
+      v = o[name]
     } catch (e) {
-      throw unreadable(key, e)
+      throw unreadable(name, e)
     }
+    checked[name] = check(v, name)
   }
-  return {
-    roots,
-    single,
-    threads: int(get('threads'), 'threads', 1, 1024),
-    countLinks: bool(get('countLinks'), 'countLinks'),
-    followSymlinks: bool(get('followSymlinks'), 'followSymlinks'),
-    oneFileSystem: bool(get('oneFileSystem'), 'oneFileSystem'),
-    exclude: patterns(get('exclude')),
-    ignore: regexp(get('ignore')),
-    depth: int(get('depth'), 'depth', 0, U32),
-    top: int(get('top'), 'top', 0, U32) ?? 0,
-    strict: bool(get('strict'), 'strict'),
-    bigint: bool(get('bigint'), 'bigint'),
-    signal: signal(get('signal')),
-    onProgress: fn(get('onProgress'), 'onProgress'),
-    progressIntervalMs: int(get('progressIntervalMs'), 'progressIntervalMs', 1, TIMER_MAX) ?? 100,
-    onRoot: fn(get('onRoot'), 'onRoot'),
-  }
+  return checked as Normalized
 }
 
 /**
@@ -155,15 +152,21 @@ function unreadable(name: string, cause: unknown): TypeError {
   return err
 }
 
-function int(v: unknown, name: string, min: number, max: number): number | undefined {
-  if (v === undefined) return undefined
-  if (typeof v !== 'number') throw optionTypeError(name, 'an integer', v)
-  if (!Number.isInteger(v) || v < min || v > max) {
-    throw optionRangeError(name, `an integer from ${min} to ${max}`, v)
+/** An integer option from min to max; `fallback` when absent (else undefined). */
+function int(min: number, max: number): Check<number | undefined>
+function int(min: number, max: number, fallback: number): Check<number>
+function int(min: number, max: number, fallback?: number): Check<number | undefined> {
+  return (v, name) => {
+    if (v === undefined) return fallback
+    if (typeof v !== 'number') throw optionTypeError(name, 'an integer', v)
+    if (!Number.isInteger(v) || v < min || v > max) {
+      throw optionRangeError(name, `an integer from ${min} to ${max}`, v)
+    }
+    return v
   }
-  return v
 }
 
+/** A boolean option: false when absent. */
 function bool(v: unknown, name: string): boolean {
   if (v === undefined) return false
   if (typeof v !== 'boolean') throw optionTypeError(name, 'a boolean', v)
@@ -183,10 +186,10 @@ function strings(v: unknown, name: string): string[] {
  * du --exclude patterns: any string is one (a `[` never closed is a literal `[`, an unknown
  * class matches nothing), but a NUL cannot reach fnmatch through C, so none may hold one.
  */
-function patterns(v: unknown): string[] {
-  const list = strings(v, 'exclude')
+function patterns(v: unknown, name: string): string[] {
+  const list = strings(v, name)
   const at = list.findIndex((p) => p.includes('\0'))
-  if (at >= 0) throw optionTypeError(`exclude[${at}]`, 'a pattern without NUL characters', list[at])
+  if (at >= 0) throw optionTypeError(`${name}[${at}]`, 'a pattern without NUL characters', list[at])
   return list
 }
 
@@ -195,27 +198,27 @@ function patterns(v: unknown): string[] {
  * strings (a subclass's own `exec` would reach only the TypeScript walker), and resetting
  * `lastIndex` never touches the caller's object.
  */
-function regexp(v: unknown): RegExp | undefined {
+function regexp(v: unknown, name: string): RegExp | undefined {
   if (v === undefined) return undefined
-  if (!(v instanceof RegExp)) throw optionTypeError('ignore', 'a RegExp', v)
+  if (!(v instanceof RegExp)) throw optionTypeError(name, 'a RegExp', v)
   let source: string
   let flags: string
   try {
     source = v.source
     flags = v.flags
   } catch (e) {
-    throw unreadable('ignore', e)
+    throw unreadable(name, e)
   }
   try {
     return new RegExp(source, flags)
   } catch (e) {
-    throw unreadable('ignore', e)
+    throw unreadable(name, e)
   }
 }
 
-function signal(v: unknown): AbortSignal | undefined {
+function abortSignal(v: unknown, name: string): AbortSignal | undefined {
   if (v === undefined) return undefined
-  if (!(v instanceof AbortSignal)) throw optionTypeError('signal', 'an AbortSignal', v)
+  if (!(v instanceof AbortSignal)) throw optionTypeError(name, 'an AbortSignal', v)
   return v
 }
 
