@@ -430,7 +430,7 @@ test('start-up: --version and --help load only the flag parser; a scan loads no 
   t.deepEqual(loaded(['--help']), parser)
   t.deepEqual(loaded(['--bogus']), parser)
   const scan = loaded([a], { DIRSIZE_NATIVE: '1' })
-  t.true(scan.includes('binding.js') && scan.includes('dist/index.js'), scan.join(' '))
+  t.true(scan.includes('binding.js') && scan.includes('dist/src/api.js'), scan.join(' '))
   for (const f of scan) t.notRegex(f, /node_modules|src\/(report|bench|walker|compat)\//)
   // DIRSIZE_NATIVE=0: the TypeScript walker, loaded only then.
   t.true(loaded([a], { DIRSIZE_NATIVE: '0' }).some((f) => f.startsWith('dist/src/walker/')))

@@ -5,6 +5,8 @@
  */
 import { parseArgs } from 'node:util'
 
+import type { Options } from '../types'
+
 import { BYTES, HUMAN, KIB, MIB, parseBlockSize, SI, type Units } from './units'
 
 export const USAGE = 'Usage: dirsize [options] [paths...]'
@@ -96,6 +98,30 @@ export interface Flags {
   /** undefined: on a terminal only. */
   progress?: boolean
   html?: string
+}
+
+/** The patterns and RegExp the flags name, once read (-X files) and compiled (--ignore). */
+export interface Patterns {
+  /** --exclude and the patterns of the -X files. */
+  exclude: string[]
+  ignore?: RegExp
+}
+
+/**
+ * The API options the flags ask for: the one place a flag becomes an option (the run adds
+ * what is not a flag's: bigint, the signal, the callbacks, and --html's deeper scan).
+ */
+export function scanOptions(flags: Flags, patterns: Patterns): Options {
+  return {
+    countLinks: flags.countLinks,
+    followSymlinks: flags.dereference,
+    oneFileSystem: flags.oneFileSystem,
+    exclude: patterns.exclude,
+    ignore: patterns.ignore,
+    depth: flags.depth,
+    top: flags.top,
+    threads: flags.threads,
+  }
 }
 
 export type Parsed =

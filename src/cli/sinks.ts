@@ -1,0 +1,159 @@
+/**
+ * The three ways the command prints a scan (text lines as du, one JSON document, JSON lines
+ * as each root finishes) behind one interface: the run hands each a root at a time, then
+ * the end or the interruption. Errors on stderr are the run's, the same for all three.
+ */
+import type { Counters } from '../result'
+import type { RootResult } from '../types'
+
+import type { Flags } from './args'
+import { pathBytes, showPath } from './format'
+import { toJson } from './json'
+import type { Output } from './output'
+import { formatSize } from './units'
+
+type Root = RootResult<bigint>
+
+/** What was counted of the root under way when Ctrl-C came. */
+export interface PartialRoot {
+  path: string
+  pathBuffer?: Buffer
+  bytes: bigint
+  diskBytes: bigint
+  /** Entries counted of it so far. */
+  entries: number
+}
+
+export interface Sink {
+  /** Whether an interruption shows the partial root (then the run answers the roots before it first). */
+  readonly showsPartial: boolean
+  /** A root's result, in the order the roots were given. */
+  root(r: Root): void
+  /** The scan is complete: the total of all roots and the scan's time. */
+  end(total: Counters<bigint>, elapsedMs: number): void
+  /** Ctrl-C: `partial` when showsPartial and something of the root under way was counted. */
+  interrupted(partial: PartialRoot | undefined): void
+}
+
+export function sinkFor(flags: Flags, output: Output): Sink {
+  if (flags.json) return new JsonSink(output)
+  if (flags.ndjson) return new NdjsonSink(output)
+  return new TextSink(flags, output)
+}
+
+/** du's lines: size, tab, path; -d lines from the tree, the top list after its root. */
+class TextSink implements Sink {
+  readonly showsPartial = true
+  private readonly eol: string
+
+  constructor(private readonly flags: Flags, private readonly output: Output) {
+    this.eol = flags.null ? '\0' : '\n'
+  }
+
+  root(r: Root): void {
+    if (r.rootError) return // as du: the error on stderr, no line
+    // Nothing counted and no error: the root was already counted under an earlier one, or
+    // its name is excluded. du prints no line for it either.
+    if (r.files + r.dirs + r.symlinks + r.others === 0n) return
+    if (this.flags.depth !== undefined && r.tree) {
+      for (const e of r.tree) this.line(this.size(e), e.path, e.pathBuffer)
+    } else {
+      this.line(this.size(r), r.path, r.pathBuffer)
+    }
+    if (r.largest && r.largest.length > 0) {
+      this.output.out(`Largest files in ${showPath(r.path, r.pathBuffer)}:${this.eol}`)
+      const width = this.flags.units.kind === 'human' ? 6 : 12
+      for (const f of r.largest) this.line(`  ${this.size(f).padStart(width)}`, f.path, f.pathBuffer)
+    }
+  }
+
+  end(total: Counters<bigint>): void {
+    if (this.flags.total) this.line(this.size(total), 'total')
+  }
+
+  interrupted(partial: PartialRoot | undefined): void {
+    if (!partial) {
+      this.output.err('dirsize: interrupted\n')
+      return
+    }
+    this.line(this.size(partial), partial.path, partial.pathBuffer)
+    this.output.err(`dirsize: interrupted: the last line is partial (${partial.entries.toLocaleString('en-US')} entries counted so far)\n`)
+  }
+
+  private size(r: { bytes: bigint; diskBytes: bigint }): string {
+    return formatSize(this.flags.apparent ? r.bytes : r.diskBytes, this.flags.units)
+  }
+
+  private line(n: string, path: string, raw?: Buffer): void {
+    if (this.flags.null) {
+      this.output.out(Buffer.concat([Buffer.from(`${n}\t`), pathBytes(path, raw), Buffer.from(this.eol)]))
+    } else {
+      this.output.out(`${n}\t${showPath(path, raw)}${this.eol}`)
+    }
+  }
+}
+
+/** --json: one document at the end, so an interrupted scan prints none (no half document). */
+class JsonSink implements Sink {
+  readonly showsPartial = false
+  private readonly roots: object[] = []
+
+  constructor(private readonly output: Output) {}
+
+  root(r: Root): void {
+    this.roots.push(rootJson(r))
+  }
+
+  end(total: Counters<bigint>, elapsedMs: number): void {
+    this.output.out(`${toJson({ roots: this.roots, total, elapsedMs: roundMs(elapsedMs) }, true)}\n`)
+  }
+
+  interrupted(): void {}
+}
+
+/** --ndjson: a line per root as it finishes, then a total line. */
+class NdjsonSink implements Sink {
+  readonly showsPartial = false
+
+  constructor(private readonly output: Output) {}
+
+  root(r: Root): void {
+    this.output.out(`${toJson(rootJson(r))}\n`)
+  }
+
+  end(total: Counters<bigint>, elapsedMs: number): void {
+    this.output.out(`${toJson({ total, elapsedMs: roundMs(elapsedMs) })}\n`)
+  }
+
+  interrupted(): void {
+    this.output.err('dirsize: interrupted\n')
+  }
+}
+
+/** Microseconds are the most a JSON reader can use of the scan's time. */
+function roundMs(ms: number): number {
+  return Math.round(ms * 1000) / 1000
+}
+
+/** A root as JSON: exact integers; a path that is not UTF-8 also comes as base64. */
+function rootJson(r: Root): object {
+  const withRaw = <T extends { pathBuffer?: Buffer }>(v: T): object => {
+    const { pathBuffer, ...rest } = v
+    return pathBuffer ? { ...rest, pathBase64: pathBuffer.toString('base64') } : rest
+  }
+  const doc: Record<string, unknown> = {
+    path: r.path,
+    bytes: r.bytes,
+    diskBytes: r.diskBytes,
+    files: r.files,
+    dirs: r.dirs,
+    symlinks: r.symlinks,
+    others: r.others,
+    errorCount: r.errorCount,
+    errors: r.errors.map((e) => withRaw({ path: e.path, pathBuffer: e.pathBuffer, code: e.code, message: e.message })),
+  }
+  if (r.pathBuffer) doc.pathBase64 = r.pathBuffer.toString('base64')
+  if (r.tree) doc.tree = r.tree.map(withRaw)
+  if (r.largest) doc.largest = r.largest.map(withRaw)
+  return doc
+}
