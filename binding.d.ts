@@ -11,100 +11,184 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
 
 /** Set by an AbortSignal's handler in JS; the workers check it between entries. */
 export declare class CancelToken {
+  /** A token not yet cancelled. */
   constructor()
+  /** Stops the scan it was given to. */
   cancel(): void
 }
 
 /**
- * A path is the bytes the OS gave; `path` is their UTF-8 reading (lossy), and `raw` carries
- * the exact bytes only when that reading was lossy.
+ * An ECMAScript regular expression. A JavaScript RegExp converts as it is: napi reads its
+ * `source` and `flags` properties.
  */
-export interface NativeError {
-  path: string
-  raw?: Buffer
-  errno: number
+export interface JsRegex {
+  /** The pattern. */
+  source: string
+  /** Its flags, as RegExp.prototype.flags spells them. */
+  flags: string
+}
+
+/** One of the largest files. Ordered by size first (the fields' order is the ordering). */
+export interface LargeFile {
+  /** Its apparent size. */
+  bytes: bigint
+  /** Its allocated size. */
+  diskBytes: bigint
+  /** Its path, from the root as given. */
+  path: string | Buffer
+}
+
+/**
+ * An option that cannot be used, and which: it crosses to JavaScript as this object, which
+ * src/native.ts turns into the TypeError (or RangeError, for `threads`) naming `option`.
+ */
+export interface OptionError {
+  /** The option's name, as JavaScript spells it. */
+  option: string
+  /** What is wrong, starting with the option's name. */
   message: string
+  /**
+   * The value is well-formed but more than the system allows (a RangeError in
+   * JavaScript); otherwise it is one the walker cannot use at all (a TypeError).
+   */
+  outOfRange: boolean
+}
+
+/** The live counters of a running scan: what is counted so far, and the errors. */
+export interface Progress {
+  /** Counted so far, across every root; each counter only grows. */
+  totals: Totals
+  /** Errors so far. */
+  errors: bigint
+}
+
+/** One root's result. */
+export interface RootResult {
+  /** The root as du shows it (`dir//` is `dir/`: see `path::trim_root`). */
+  path: string | Buffer
+  /** What was counted under this root (and not already under an earlier one). */
+  totals: Totals
+  /** The first `walk::MAX_ERRORS` errors. */
+  errors: Array<ScanError>
+  /** Every error, kept or not. */
+  errorCount: bigint
+  /** The root itself could not be read (it does not exist, say). */
+  rootError?: ScanError
+  /** The `depth` breakdown, children before their parent. */
+  tree?: Array<TreeEntry>
+  /** The `top` largest files, largest first. */
+  largest?: Array<LargeFile>
+}
+
+/**
+ * Scans `roots` on the worker pool; resolves with a `ScanOutcome`. With `onRoot`, each
+ * root's result goes there as soon as it is done, and the result's `roots` is empty.
+ */
+export declare function scan(roots: Array<string | Buffer>, options: ScanOptions, onProgress?: ((arg: Progress) => void) | undefined | null, onRoot?: ((arg: RootResult) => void) | undefined | null, cancel?: CancelToken | undefined | null): Promise<ScanOutcome>
+
+/** An entry that could not be read. */
+export interface ScanError {
+  /** The entry's path, from the root as given. */
+  path: string | Buffer
+  /** The raw OS code (errno on Unix, a Win32 error code mapped to errno on Windows). */
+  errno: number
+  /** The system's text for `errno`. */
+  message: string
+  /** What failed, named as Node names it: "lstat"/"stat" (an entry), "scandir" (a listing). */
   syscall: string
 }
 
-export interface NativeLargeFile {
-  path: string
-  raw?: Buffer
-  bytes: bigint
-  diskBytes: bigint
-}
-
-export interface NativeOptions {
+/**
+ * What a scan is asked to do: the one options type. With the `node` feature it is also the
+ * object JavaScript passes, exactly as src/options.ts normalizes it (every default set
+ * there: `Default` here is only what a Rust caller starts from). Fields JavaScript's object
+ * has beyond these (the callbacks, `bigint`) are not read.
+ */
+export interface ScanOptions {
+  /** Worker threads; `None` means `pool::default_threads()`, 1 walks serially. */
   threads?: number
-  countLinks?: boolean
-  followSymlinks?: boolean
-  oneFileSystem?: boolean
-  exclude?: Array<string>
-  ignoreSource?: string
-  ignoreFlags?: string
+  /** Count every hard link of a file (du -l). */
+  countLinks: boolean
+  /** Follow symbolic links (du -L). */
+  followSymlinks: boolean
+  /** Skip directories on other file systems than their root's (du -x). */
+  oneFileSystem: boolean
+  /**
+   * Patterns as du --exclude reads them (crate::exclude): fnmatch on each entry's path
+   * and on every tail of it after a `/`.
+   */
+  exclude: Array<string>
+  /** An ECMAScript regular expression tested against each entry's full path. */
+  ignore?: JsRegex
+  /** Per-directory breakdown down to this depth (root = 0), as `du -d`. */
   depth?: number
-  top?: number
-  strict?: boolean
-  progressIntervalMs?: number
+  /** Keep the N largest files (0: none). */
+  top: number
+  /** Stop at the first error. */
+  strict: boolean
+  /** How often `Scan::run_watched` reports progress, in milliseconds (at least 1). */
+  progressIntervalMs: number
 }
 
-/** Either the result, or why there is none: `aborted`, or the first error under `strict`. */
-export interface NativeOutcome {
-  roots?: Array<NativeRoot>
-  totals?: NativeTotals
-  errorCount?: bigint
+/**
+ * What a scan came to: its result, or why there is none (a bad option, `aborted`, or the
+ * first error under `strict`).
+ */
+export interface ScanOutcome {
+  /** The result (its `roots` empty when they went to `onRoot`). */
+  result?: ScanResult
+  /** An option the walker could not use: nothing was walked. */
+  optionError?: OptionError
+  /** The scan was cancelled. */
   aborted: boolean
-  strictError?: NativeError
+  /** `strict`: the first error. */
+  strictError?: ScanError
   /** How many roots went to `onRoot` (their calls may still be queued for the JS thread). */
   delivered: number
 }
 
-/** Live counters; plain numbers (exact below 2^53), the final exact ones come with the result. */
-export interface NativeProgress {
-  files: number
-  dirs: number
-  symlinks: number
-  others: number
-  bytes: number
-  diskBytes: number
-  errors: number
-}
-
-export interface NativeRoot {
-  path: string
-  raw?: Buffer
-  totals: NativeTotals
-  errors: Array<NativeError>
+/** A whole scan's result. */
+export interface ScanResult {
+  /** Each root's result, in order (empty when they went to a callback instead). */
+  roots: Array<RootResult>
+  /** The sum over every root. */
+  totals: Totals
+  /** Errors over every root. */
   errorCount: bigint
-  rootError?: NativeError
-  tree?: Array<NativeTreeEntry>
-  largest?: Array<NativeLargeFile>
 }
 
-/** Sizes in 128 bits (two files of 2^63 - 1 bytes already pass 2^64): a BigInt in JS. */
-export interface NativeTotals {
+/** The same scan, on the calling thread's behalf (it blocks until done). */
+export declare function scanSync(roots: Array<string | Buffer>, options: ScanOptions): ScanOutcome
+
+/**
+ * What a scan counts (ARCHITECTURE.md, "Semantics": bytes = du -sb, disk_bytes = du -s -B1).
+ * With the `node` feature this is also the object JavaScript receives: BigInts.
+ */
+export interface Totals {
+  /** Apparent sizes (st_size), as du -sb. */
   bytes: bigint
+  /** Allocated sizes (st_blocks * 512), as du -s -B1. */
   diskBytes: bigint
+  /** Regular files. */
   files: bigint
+  /** Directories, the root included. */
   dirs: bigint
+  /** Symbolic links (not followed). */
   symlinks: bigint
+  /** Everything else: sockets, fifos, devices. */
   others: bigint
 }
 
-export interface NativeTreeEntry {
-  path: string
-  raw?: Buffer
+/** One line of the breakdown: a directory and everything under it, as `du -d N` prints it. */
+export interface TreeEntry {
+  /** The directory's path, from the root as given. */
+  path: string | Buffer
+  /** Apparent sizes of its whole subtree. */
   bytes: bigint
+  /** Allocated sizes of its whole subtree. */
   diskBytes: bigint
+  /** Regular files in its subtree. */
   files: bigint
+  /** Its depth below the root (the root is 0). */
   depth: number
 }
-
-/**
- * Scans `roots` on the worker pool; resolves with a `NativeOutcome`. With `onRoot`, each
- * root's result goes there as soon as it is done, and the outcome's `roots` is empty.
- */
-export declare function scan(roots: Array<string | Buffer>, options: NativeOptions, onProgress?: ((arg: NativeProgress) => void) | undefined | null, onRoot?: ((arg: NativeRoot) => void) | undefined | null, cancel?: CancelToken | undefined | null): Promise<NativeOutcome>
-
-/** The same scan, on the calling thread's behalf (it blocks until done). */
-export declare function scanSync(roots: Array<string | Buffer>, options: NativeOptions): NativeOutcome

@@ -85,6 +85,7 @@ impl Exclude {
         x
     }
 
+    /// Whether there is no pattern.
     pub fn is_empty(&self) -> bool {
         self.all.is_empty()
     }

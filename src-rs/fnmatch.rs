@@ -601,6 +601,8 @@ enum Scan {
 }
 
 #[cfg(test)]
+// The oracle: glibc's own fnmatch, called through FFI (tests only).
+#[allow(unsafe_code)]
 mod tests {
     use super::*;
 

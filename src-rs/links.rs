@@ -12,6 +12,7 @@ const SHARDS: usize = 64;
 
 type Shard = Mutex<HashSet<(u64, FileId)>>;
 
+/// The (device, inode) pairs seen so far, sharded so that workers rarely wait on each other.
 pub struct LinkSet {
     shards: Box<[Shard]>,
     hasher: std::collections::hash_map::RandomState,

@@ -2,13 +2,20 @@
 
 use crate::exclude::{du_path, Exclude};
 
-/// Options as the caller gives them (plain data, no engine types).
+/// What a scan is asked to do: the one options type. With the `node` feature it is also the
+/// object JavaScript passes, exactly as src/options.ts normalizes it (every default set
+/// there: `Default` here is only what a Rust caller starts from). Fields JavaScript's object
+/// has beyond these (the callbacks, `bigint`) are not read.
+#[cfg_attr(all(feature = "node", not(test)), napi_derive::napi(object, object_to_js = false))]
 #[derive(Debug, Clone, Default)]
 pub struct ScanOptions {
     /// Worker threads; `None` means `pool::default_threads()`, 1 walks serially.
-    pub threads: Option<usize>,
+    pub threads: Option<u32>,
+    /// Count every hard link of a file (du -l).
     pub count_links: bool,
+    /// Follow symbolic links (du -L).
     pub follow_symlinks: bool,
+    /// Skip directories on other file systems than their root's (du -x).
     pub one_file_system: bool,
     /// Patterns as du --exclude reads them (crate::exclude): fnmatch on each entry's path
     /// and on every tail of it after a `/`.
@@ -17,30 +24,51 @@ pub struct ScanOptions {
     pub ignore: Option<JsRegex>,
     /// Per-directory breakdown down to this depth (root = 0), as `du -d`.
     pub depth: Option<u32>,
-    /// Keep the N largest files.
-    pub top: usize,
+    /// Keep the N largest files (0: none).
+    pub top: u32,
     /// Stop at the first error.
     pub strict: bool,
+    /// How often `Scan::run_watched` reports progress, in milliseconds (at least 1).
+    pub progress_interval_ms: u32,
 }
 
 impl ScanOptions {
     /// The threads a scan runs on: as asked, else the pool's default; at least 1.
     pub fn thread_count(&self) -> usize {
-        self.threads.unwrap_or_else(crate::pool::default_threads).max(1)
+        self.threads.map_or_else(crate::pool::default_threads, |t| t as usize).max(1)
     }
 }
 
+/// An ECMAScript regular expression. A JavaScript RegExp converts as it is: napi reads its
+/// `source` and `flags` properties.
+#[cfg_attr(all(feature = "node", not(test)), napi_derive::napi(object, object_to_js = false))]
 #[derive(Debug, Clone)]
 pub struct JsRegex {
+    /// The pattern.
     pub source: String,
+    /// Its flags, as RegExp.prototype.flags spells them.
     pub flags: String,
 }
 
-/// An option that cannot be compiled: the message names the option.
+/// An option that cannot be used, and which: it crosses to JavaScript as this object, which
+/// src/native.ts turns into the TypeError (or RangeError, for `threads`) naming `option`.
+#[cfg_attr(all(feature = "node", not(test)), napi_derive::napi(object, object_from_js = false))]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OptionError {
+    /// The option's name, as JavaScript spells it.
     pub option: &'static str,
+    /// What is wrong, starting with the option's name.
     pub message: String,
+    /// The value is well-formed but more than the system allows (a RangeError in
+    /// JavaScript); otherwise it is one the walker cannot use at all (a TypeError).
+    pub out_of_range: bool,
+}
+
+impl OptionError {
+    /// `option`'s value cannot be used: `message` says why.
+    pub fn invalid(option: &'static str, message: String) -> OptionError {
+        OptionError { option, message, out_of_range: false }
+    }
 }
 
 impl std::fmt::Display for OptionError {
@@ -52,16 +80,14 @@ impl std::fmt::Display for OptionError {
 /// The exclusion rules, compiled.
 pub struct Filter {
     exclude: Exclude,
-    ignore: Option<regress::Regex>,
+    ignore: Option<Regex>,
 }
 
 impl Filter {
+    /// Compiles the rules of `opts`, or says which option cannot be compiled.
     pub fn new(opts: &ScanOptions) -> Result<Filter, OptionError> {
         if let Some(p) = opts.exclude.iter().find(|p| p.contains('\0')) {
-            return Err(OptionError {
-                option: "exclude",
-                message: format!("exclude: {p:?} holds a NUL byte, which no pattern can"),
-            });
+            return Err(OptionError::invalid("exclude", format!("exclude: {p:?} holds a NUL byte, which no pattern can")));
         }
         let ignore = match &opts.ignore {
             None => None,
@@ -70,6 +96,7 @@ impl Filter {
         Ok(Filter { exclude: Exclude::new(&opts.exclude), ignore })
     }
 
+    /// Whether nothing is excluded (the walker then skips every test).
     pub fn is_empty(&self) -> bool {
         self.exclude.is_empty() && self.ignore.is_none()
     }
@@ -113,22 +140,41 @@ impl Filter {
     }
 }
 
-fn compile_regex(re: &JsRegex) -> Result<regress::Regex, OptionError> {
+#[cfg(feature = "regex")]
+type Regex = regress::Regex;
+
+#[cfg(feature = "regex")]
+fn compile_regex(re: &JsRegex) -> Result<Regex, OptionError> {
     // `g` and `y` only make RegExp.prototype.test stateful (lastIndex); a path filter wants
     // none of that, and `d` only adds match indices. The rest regress understands.
     let flags: String = re.flags.chars().filter(|c| !matches!(c, 'g' | 'y' | 'd')).collect();
     for c in flags.chars() {
         if !matches!(c, 'i' | 'm' | 's' | 'u' | 'v') {
-            return Err(OptionError {
-                option: "ignore",
-                message: format!("ignore: unsupported RegExp flag {c:?}"),
-            });
+            return Err(OptionError::invalid("ignore", format!("ignore: unsupported RegExp flag {c:?}")));
         }
     }
-    regress::Regex::with_flags(&re.source, flags.as_str()).map_err(|e| OptionError {
-        option: "ignore",
-        message: format!("ignore: cannot compile /{}/{}: {e}", re.source, re.flags),
-    })
+    regress::Regex::with_flags(&re.source, flags.as_str())
+        .map_err(|e| OptionError::invalid("ignore", format!("ignore: cannot compile /{}/{}: {e}", re.source, re.flags)))
+}
+
+/// Without the `regex` feature (the Wine check, whose Rust is too old for regress), no
+/// pattern can be compiled, and saying so is the honest answer.
+#[cfg(not(feature = "regex"))]
+enum Regex {}
+
+#[cfg(not(feature = "regex"))]
+impl Regex {
+    fn find(&self, _: &str) -> Option<()> {
+        match *self {}
+    }
+}
+
+#[cfg(not(feature = "regex"))]
+fn compile_regex(re: &JsRegex) -> Result<Regex, OptionError> {
+    Err(OptionError::invalid(
+        "ignore",
+        format!("ignore: /{}/{} needs the regex feature, which this build leaves out", re.source, re.flags),
+    ))
 }
 
 #[cfg(test)]

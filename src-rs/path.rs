@@ -8,13 +8,17 @@ use std::sync::Arc;
 
 use crate::sys::FileId;
 
+/// A directory on the way from the root: enough to build any path below it on demand, and
+/// to tell whether a directory is one of its own ancestors.
 pub struct PathNode {
     parent: Option<Arc<PathNode>>,
     /// The root as given (see `trim_root`), or one directory name.
     pub name: CString,
     /// 0 for the root.
     pub depth: u32,
+    /// The directory's device.
     pub dev: u64,
+    /// The directory's inode (file id on Windows).
     pub ino: FileId,
     /// This directory, or one between it and the root, was entered through a mount root, a
     /// change of device or a followed symlink: below it a directory may be one of its own
@@ -23,10 +27,12 @@ pub struct PathNode {
 }
 
 impl PathNode {
+    /// The node of a root.
     pub fn root(path: CString, dev: u64, ino: FileId) -> Arc<PathNode> {
         Arc::new(PathNode { parent: None, name: path, depth: 0, dev, ino, guarded: false })
     }
 
+    /// The node of the subdirectory `name` of this one.
     pub fn child(
         self: &Arc<PathNode>,
         name: CString,

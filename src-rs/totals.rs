@@ -8,18 +8,27 @@ use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
 use crate::sys::{Kind, Meta};
 
-/// What a scan counts (DESIGN.md: bytes = du -sb, disk_bytes = du -s -B1).
+/// What a scan counts (ARCHITECTURE.md, "Semantics": bytes = du -sb, disk_bytes = du -s -B1).
+/// With the `node` feature this is also the object JavaScript receives: BigInts.
+#[cfg_attr(all(feature = "node", not(test)), napi_derive::napi(object, object_from_js = false))]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Totals {
+    /// Apparent sizes (st_size), as du -sb.
     pub bytes: u128,
+    /// Allocated sizes (st_blocks * 512), as du -s -B1.
     pub disk_bytes: u128,
+    /// Regular files.
     pub files: u64,
+    /// Directories, the root included.
     pub dirs: u64,
+    /// Symbolic links (not followed).
     pub symlinks: u64,
+    /// Everything else: sockets, fifos, devices.
     pub others: u64,
 }
 
 impl Totals {
+    /// Counts one entry.
     #[inline]
     pub fn add_entry(&mut self, m: &Meta) {
         self.bytes += m.size as u128;
@@ -32,6 +41,7 @@ impl Totals {
         }
     }
 
+    /// Adds another set of totals into this one.
     pub fn add(&mut self, o: &Totals) {
         self.bytes += o.bytes;
         self.disk_bytes += o.disk_bytes;
@@ -41,6 +51,7 @@ impl Totals {
         self.others += o.others;
     }
 
+    /// Entries of every kind.
     pub fn entries(&self) -> u64 {
         self.files + self.dirs + self.symlinks + self.others
     }
@@ -84,6 +95,7 @@ impl WideSum {
         }
     }
 
+    /// The sum (exact once every writer is done).
     pub fn get(&self) -> u128 {
         ((self.hi.load(Relaxed) as u128) << 64) | self.lo.load(Relaxed) as u128
     }
@@ -108,12 +120,14 @@ fn bump(a: &AtomicU64, by: u64) {
     }
 }
 
-/// One slot per worker thread of the pool running a scan.
-pub struct Slots {
+/// One slot per worker thread of the pool running a scan (the walker's own bookkeeping:
+/// what leaves the crate is the `Totals` they sum to).
+pub(crate) struct Slots {
     slots: Box<[Slot]>,
 }
 
 impl Slots {
+    /// Slots for `threads` writers, indexed 0..threads.
     pub fn new(threads: usize) -> Slots {
         Slots { slots: (0..threads.max(1)).map(|_| Slot::default()).collect() }
     }
@@ -143,10 +157,6 @@ impl Slots {
             t.others += s.others.load(Relaxed);
         }
         t
-    }
-
-    pub fn len(&self) -> usize {
-        self.slots.len()
     }
 }
 

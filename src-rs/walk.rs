@@ -17,10 +17,11 @@ use std::sync::{Arc, Mutex};
 
 use rayon::iter::{IntoParallelRefIterator, ParallelIterator};
 
+use crate::breakdown::{Top, Tree, TreeNode};
 use crate::links::LinkSet;
 use crate::options::{Filter, ScanOptions};
 use crate::path::{push_name, trim_root, PathNode};
-use crate::report::{LargeFile, Top, Tree, TreeEntry, TreeNode};
+use crate::result::{PathBuffer, Progress, RootResult, ScanError, ScanFailure, ScanResult};
 use crate::sys::{self, Dir, DirReader, DirRef, FileId, Hint, Kind, Meta, OsError};
 use crate::totals::{Slots, Totals};
 
@@ -32,30 +33,9 @@ const CHUNK: usize = 256;
 /// when a scan of / as an unprivileged user hits millions of them).
 pub const MAX_ERRORS: usize = 10_000;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ScanError {
-    pub path: Vec<u8>,
-    pub errno: i32,
-    pub message: String,
-    /// What failed, named as Node names it: "lstat"/"stat" (an entry), "scandir" (a listing).
-    pub syscall: &'static str,
-}
-
-impl ScanError {
-    fn new(path: Vec<u8>, e: OsError, syscall: &'static str) -> ScanError {
-        ScanError { path, errno: e.errno(), message: e.message(), syscall }
-    }
-}
-
-#[derive(Debug)]
-pub enum ScanFailure {
-    Aborted,
-    /// `strict`: the first error.
-    Strict(ScanError),
-}
-
-/// Shared between the walk and whoever watches it: cancellation and live counters.
-pub struct ScanState {
+/// Shared between the walk and whoever watches it: cancellation, live counters, and the
+/// first error under `strict`. Made by `Scan`, which sizes its slots for the pool it runs on.
+pub(crate) struct ScanState {
     cancel: Arc<AtomicBool>,
     slots: Slots,
     errors: AtomicU64,
@@ -63,127 +43,75 @@ pub struct ScanState {
 }
 
 impl ScanState {
-    pub fn new(threads: usize) -> ScanState {
-        ScanState::with_cancel(threads, Arc::default())
-    }
-
-    /// `cancel` may be set from anywhere (an AbortSignal's handler) to stop the scan.
-    pub fn with_cancel(threads: usize, cancel: Arc<AtomicBool>) -> ScanState {
+    /// A state for a walk on `pool_threads` workers (0: serially, on the calling thread).
+    /// Slot 0 is the calling thread's, slot i + 1 worker i's (see `Sched::slot`), so every
+    /// slot has a single writer.
+    pub(crate) fn new(pool_threads: usize, cancel: Arc<AtomicBool>) -> ScanState {
         ScanState {
             cancel,
-            slots: Slots::new(threads + 1),
+            slots: Slots::new(pool_threads + 1),
             errors: AtomicU64::new(0),
             strict_error: Mutex::new(None),
         }
     }
 
-    /// Ask the workers to stop; they check between entries.
-    pub fn cancel(&self) {
+    /// Asks the workers to stop; they check between entries.
+    pub(crate) fn cancel(&self) {
         self.cancel.store(true, Relaxed);
     }
 
-    pub fn is_cancelled(&self) -> bool {
+    fn is_cancelled(&self) -> bool {
         self.cancel.load(Relaxed)
     }
 
     /// Totals so far, across every root of the scan; each counter only grows.
-    pub fn progress(&self) -> (Totals, u64) {
-        (self.slots.sum(), self.errors.load(Relaxed))
+    pub(crate) fn progress(&self) -> Progress {
+        Progress { totals: self.slots.sum(), errors: self.errors.load(Relaxed) }
+    }
+
+    /// Why the walk that just ended has no result, if it has none.
+    fn failure(&self) -> Option<ScanFailure> {
+        if let Some(e) = self.strict_error.lock().unwrap_or_else(|p| p.into_inner()).take() {
+            return Some(ScanFailure::Strict(e));
+        }
+        self.is_cancelled().then(|| ScanFailure::Aborted)
     }
 }
 
-#[derive(Debug, Clone, Default)]
-pub struct RootResult {
-    /// The root as du shows it (`dir//` is `dir/`: see `path::trim_root`).
-    pub path: Vec<u8>,
-    pub totals: Totals,
-    pub errors: Vec<ScanError>,
-    pub error_count: u64,
-    /// The root itself could not be read (it does not exist, say).
-    pub root_error: Option<ScanError>,
-    pub tree: Option<Vec<TreeEntry>>,
-    pub largest: Option<Vec<LargeFile>>,
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct ScanResult {
-    pub roots: Vec<RootResult>,
-    pub totals: Totals,
-    pub error_count: u64,
-}
-
-/// Scans `roots` one after the other (each one in parallel), sharing the hard-link set so a
-/// file linked from two roots counts once, in the first.
-pub fn scan(
+/// Walks `roots` one after the other (each one in parallel on `pool`, or serially without
+/// one), sharing the hard-link set so a file linked from two roots counts once, in the
+/// first. Each root's result goes to `each` as soon as that root is done; none is kept here,
+/// so results do not pile up over thousands of roots (the link set does grow, by one entry
+/// per directory and per multiply-linked file).
+pub(crate) fn walk_roots(
     roots: &[CString],
     opts: &ScanOptions,
     filter: &Filter,
-    state: &ScanState,
-) -> Result<ScanResult, ScanFailure> {
-    let mut kept = Vec::with_capacity(roots.len());
-    let mut result = scan_each(roots, opts, filter, state, |r| kept.push(r))?;
-    result.roots = kept;
-    Ok(result)
-}
-
-/// Like `scan`, but hands each root's result to `each` as soon as that root is done and keeps
-/// none of them (`roots` stays empty): results do not pile up over thousands of roots (the
-/// link set does grow, by one entry per directory and per multiply-linked file).
-pub fn scan_each(
-    roots: &[CString],
-    opts: &ScanOptions,
-    filter: &Filter,
+    pool: Option<&rayon::ThreadPool>,
     state: &ScanState,
     mut each: impl FnMut(RootResult),
 ) -> Result<ScanResult, ScanFailure> {
-    let threads = opts.thread_count();
-    let pool = (threads > 1).then(|| crate::pool::get(threads));
     let links = LinkSet::default();
-    let (watch, dirs) = watch_set(roots, opts, state, pool.as_deref());
+    let (watch, dirs) = watch_set(roots, opts, state, pool);
     let mut result = ScanResult::default();
     for (i, root) in roots.iter().enumerate() {
         let root = CString::new(trim_root(root.as_bytes())).expect("a part of a C string");
         let known_dir = dirs.get(i).map_or(false, |&d| d);
-        let before = state.slots.sum();
-        let walk = Walk {
+        let walker = RootWalk {
             opts,
             filter,
             state,
             links: &links,
             watch: &watch,
-            root_dev: std::sync::atomic::AtomicU64::new(0),
+            root_dev: AtomicU64::new(0),
             dirs_once: roots.len() > 1 && !opts.count_links,
             errors: Mutex::new(Vec::new()),
             error_count: AtomicU64::new(0),
             tree: opts.depth.map(Tree::new),
-            top: (opts.top > 0).then(|| Top::new(opts.top)),
+            top: (opts.top > 0).then(|| Top::new(opts.top as usize)),
             root_error: Mutex::new(None),
         };
-        match &pool {
-            Some(pool) => pool.scope(|s| walk.root(&root, known_dir, s)),
-            None => {
-                let serial = Serial::default();
-                walk.root(&root, known_dir, &serial);
-                serial.drain(&walk);
-            }
-        }
-        if let Some(e) = state.strict_error.lock().unwrap_or_else(|p| p.into_inner()).take() {
-            return Err(ScanFailure::Strict(e));
-        }
-        if state.is_cancelled() {
-            return Err(ScanFailure::Aborted);
-        }
-        let mut totals = state.slots.sum();
-        totals = diff(&totals, &before);
-        let r = RootResult {
-            path: root.into_bytes(),
-            totals,
-            errors: walk.errors.into_inner().unwrap_or_else(|p| p.into_inner()),
-            error_count: walk.error_count.load(Relaxed),
-            root_error: walk.root_error.into_inner().unwrap_or_else(|p| p.into_inner()),
-            tree: walk.tree.map(Tree::finish),
-            largest: walk.top.map(Top::finish),
-        };
+        let r = walker.walk(root, known_dir, pool)?;
         result.totals.add(&r.totals);
         result.error_count += r.error_count;
         each(r);
@@ -241,14 +169,14 @@ fn diff(a: &Totals, b: &Totals) -> Totals {
 /// How tasks get run: rayon's scope (parallel) or a plain stack on this thread (serial).
 /// The walker is the same code either way.
 trait Sched<'w> {
-    fn spawn(&self, walk: &'w Walk<'w>, job: Job);
+    fn spawn(&self, walker: &'w RootWalk<'w>, job: Job);
     /// The calling thread's counter slot.
     fn slot(&self) -> usize;
 }
 
 impl<'w> Sched<'w> for rayon::Scope<'w> {
-    fn spawn(&self, walk: &'w Walk<'w>, job: Job) {
-        rayon::Scope::spawn(self, move |s| walk.run(job, s))
+    fn spawn(&self, walker: &'w RootWalk<'w>, job: Job) {
+        rayon::Scope::spawn(self, move |s| walker.run(job, s))
     }
     fn slot(&self) -> usize {
         rayon::current_thread_index().map_or(0, |i| i + 1)
@@ -261,11 +189,11 @@ struct Serial {
 }
 
 impl Serial {
-    fn drain<'w>(&self, walk: &'w Walk<'w>) {
+    fn drain<'w>(&self, walker: &'w RootWalk<'w>) {
         loop {
             let job = self.stack.borrow_mut().pop();
             match job {
-                Some(job) => walk.run(job, self),
+                Some(job) => walker.run(job, self),
                 None => break,
             }
         }
@@ -273,7 +201,7 @@ impl Serial {
 }
 
 impl<'w> Sched<'w> for Serial {
-    fn spawn(&self, _walk: &'w Walk<'w>, job: Job) {
+    fn spawn(&self, _walker: &'w RootWalk<'w>, job: Job) {
         self.stack.borrow_mut().push(job);
     }
     fn slot(&self) -> usize {
@@ -340,7 +268,9 @@ struct ChunkJob {
     names: Vec<u8>,
 }
 
-struct Walk<'w> {
+/// The walk of one root: what it shares with the scan's other roots (options, filter, state,
+/// link set), and what it gathers for its own result.
+struct RootWalk<'w> {
     opts: &'w ScanOptions,
     filter: &'w Filter,
     state: &'w ScanState,
@@ -368,7 +298,37 @@ struct Batch<'a> {
     bucket: Option<&'a Arc<TreeNode>>,
 }
 
-impl<'w> Walk<'w> {
+impl<'w> RootWalk<'w> {
+    /// Walks `root` (on `pool`, else serially) and gives its result.
+    fn walk(self, root: CString, known_dir: bool, pool: Option<&rayon::ThreadPool>) -> Result<RootResult, ScanFailure> {
+        let before = self.state.slots.sum();
+        match pool {
+            Some(pool) => pool.scope(|s| self.root(&root, known_dir, s)),
+            None => {
+                let serial = Serial::default();
+                self.root(&root, known_dir, &serial);
+                serial.drain(&self);
+            }
+        }
+        if let Some(failure) = self.state.failure() {
+            return Err(failure);
+        }
+        let totals = diff(&self.state.slots.sum(), &before);
+        Ok(self.into_result(root.into_bytes(), totals))
+    }
+
+    fn into_result(self, path: Vec<u8>, totals: Totals) -> RootResult {
+        RootResult {
+            path: PathBuffer(path),
+            totals,
+            errors: self.errors.into_inner().unwrap_or_else(|p| p.into_inner()),
+            error_count: self.error_count.load(Relaxed),
+            root_error: self.root_error.into_inner().unwrap_or_else(|p| p.into_inner()),
+            tree: self.tree.map(Tree::into_entries),
+            largest: self.top.map(Top::into_largest),
+        }
+    }
+
     fn stopped(&self) -> bool {
         self.state.is_cancelled()
     }
@@ -527,40 +487,16 @@ impl<'w> Walk<'w> {
         }
     }
 
+    /// A directory task: opens the directory relative to its parent, stats it through the fd
+    /// it opened (unless the parent already did), counts it and lists it.
     fn dir<S: Sched<'w>>(&'w self, mut job: DirJob, s: &S) {
-        let follow = self.opts.follow_symlinks;
         let parent_fd: DirRef<'_> = match &job.parent {
             Some(dir) => sys::borrow(dir),
             None => sys::cwd(),
         };
-        let name: &CStr = &job.name;
-        let fd = match sys::open_dir_at(parent_fd, name, follow) {
+        let fd = match sys::open_dir_at(parent_fd, &job.name, self.opts.follow_symlinks) {
             Ok(fd) => fd,
-            Err(open_err) => {
-                // Count what the parent can see of it, then report why it was not read.
-                let m = match job.known {
-                    Some(m) => m,
-                    None => match sys::stat_at(parent_fd, name, follow) {
-                        Ok(m) if self.admit_dir(&job, &m) => m,
-                        Ok(_) => return,
-                        Err(e) => return self.stat_failed(&job, e),
-                    },
-                };
-                let is_dir = m.kind == Kind::Dir;
-                if is_dir && job.inside_itself(&m) {
-                    return;
-                }
-                // Replaced by a non-directory since it was listed: counted as what it is
-                // now, in its parent's bucket.
-                let bucket = if is_dir { self.bucket(&job, || job.path()) } else { job.bucket.clone() };
-                let mut batch = Batch { totals: Totals::default(), bucket: bucket.as_ref() };
-                self.count(&mut batch, &m, || job.path());
-                self.flush(&batch, s);
-                if is_dir {
-                    self.error(job.path(), open_err, "scandir");
-                }
-                return;
-            }
+            Err(open_err) => return self.unopened(&job, parent_fd, open_err, s),
         };
         // The parent's descriptor closes once its last child has opened its own.
         job.parent = None;
@@ -588,47 +524,47 @@ impl<'w> Walk<'w> {
         self.flush(&batch, s);
     }
 
-    /// Lists a directory: subdirectories become tasks at once, other names are stat'ed in
-    /// chunks (spawned while listing goes on; the last one runs here).
-    fn list<S: Sched<'w>>(
-        &'w self,
-        fd: &Arc<Dir>,
-        node: &Arc<PathNode>,
-        batch: &mut Batch<'_>,
-        s: &S,
-    ) {
+    /// A directory that could not be opened: counts what its parent can see of it, then
+    /// reports why it was not read.
+    fn unopened<S: Sched<'w>>(&'w self, job: &DirJob, parent_fd: DirRef<'_>, open_err: OsError, s: &S) {
+        let m = match job.known {
+            Some(m) => m,
+            None => match sys::stat_at(parent_fd, &job.name, self.opts.follow_symlinks) {
+                Ok(m) if self.admit_dir(job, &m) => m,
+                Ok(_) => return,
+                Err(e) => return self.stat_failed(job, e),
+            },
+        };
+        let is_dir = m.kind == Kind::Dir;
+        if is_dir && job.inside_itself(&m) {
+            return;
+        }
+        // Replaced by a non-directory since it was listed: counted as what it is now, in
+        // its parent's bucket.
+        let bucket = if is_dir { self.bucket(job, || job.path()) } else { job.bucket.clone() };
+        let mut batch = Batch { totals: Totals::default(), bucket: bucket.as_ref() };
+        self.count(&mut batch, &m, || job.path());
+        self.flush(&batch, s);
+        if is_dir {
+            self.error(job.path(), open_err, "scandir");
+        }
+    }
+
+    /// Lists a directory: subdirectories become tasks at once, entries the listing describes
+    /// are counted here, and the other names are stat'ed in chunks (spawned while listing
+    /// goes on; the last one runs here).
+    fn list<S: Sched<'w>>(&'w self, fd: &Arc<Dir>, node: &Arc<PathNode>, batch: &mut Batch<'_>, s: &S) {
         let follow = self.opts.follow_symlinks;
-        let filter = self.filter;
-        let mut rel_buf = Vec::new();
-        let mut full_buf = Vec::new();
-        let (dir_rel, dir_full) = (
-            if filter.needs_relative() { node.relative() } else { Vec::new() },
-            if filter.needs_full() { node.path() } else { Vec::new() },
-        );
-        let mut names = Vec::new();
-        let mut pending = 0usize;
-        let bucket = batch.bucket.cloned();
+        let mut paths = EntryPaths::new(self.filter, node);
+        let mut chunks = Chunker { dir: fd, node, bucket: batch.bucket.cloned(), names: Vec::new(), pending: 0 };
         let listed = READER.with(|reader| {
             let mut reader = reader.borrow_mut();
             reader.for_each(fd, |name, hint| {
                 if self.stopped() {
                     return false;
                 }
-                if !filter.is_empty() {
-                    let n = name.to_bytes();
-                    if filter.needs_relative() {
-                        rel_buf.clear();
-                        rel_buf.extend_from_slice(&dir_rel);
-                        push_name(&mut rel_buf, n);
-                    }
-                    if filter.needs_full() {
-                        full_buf.clear();
-                        full_buf.extend_from_slice(&dir_full);
-                        push_name(&mut full_buf, n);
-                    }
-                    if filter.excludes(n, &rel_buf, &full_buf) {
-                        return true;
-                    }
+                if paths.excluded(self.filter, name.to_bytes()) {
+                    return true;
                 }
                 match hint {
                     Hint::Dir => {
@@ -637,30 +573,20 @@ impl<'w> Walk<'w> {
                             up: Some(node.clone()),
                             name: name.to_owned(),
                             known: None,
-                            bucket: bucket.clone(),
+                            bucket: chunks.bucket.clone(),
                             via_link: false,
                         };
                         s.spawn(self, Job::Dir(job));
-                        return true;
                     }
-                    // A link to follow: stat'ed through it below, like an unknown entry.
+                    // A link to follow: stat'ed through it, like an unknown entry.
                     Hint::Known(m) if !(follow && m.kind == Kind::Symlink) => {
-                        self.counted(fd, node, name, m, false, batch, s);
-                        return true;
+                        self.count_or_descend(fd, node, name, m, false, batch, s);
                     }
-                    _ => {}
-                }
-                names.extend_from_slice(name.to_bytes_with_nul());
-                pending += 1;
-                if pending == CHUNK {
-                    let job = ChunkJob {
-                        dir: fd.clone(),
-                        node: node.clone(),
-                        bucket: bucket.clone(),
-                        names: std::mem::take(&mut names),
-                    };
-                    s.spawn(self, Job::Chunk(job));
-                    pending = 0;
+                    _ => {
+                        if let Some(chunk) = chunks.push(name) {
+                            s.spawn(self, Job::Chunk(chunk));
+                        }
+                    }
                 }
                 true
             })
@@ -668,8 +594,8 @@ impl<'w> Walk<'w> {
         if let Err(e) = listed {
             self.error(node.path(), e, "scandir");
         }
-        if !names.is_empty() {
-            self.stat_names(fd, node, &names, batch, s);
+        if !chunks.names.is_empty() {
+            self.stat_names(fd, node, &chunks.names, batch, s);
         }
     }
 
@@ -696,7 +622,7 @@ impl<'w> Walk<'w> {
             let name = CStr::from_bytes_with_nul(raw).expect("names are NUL-terminated");
             match sys::stat_at(sys::borrow(dir), name, follow) {
                 // With follow, what is stat'ed here may be a link to a directory.
-                Ok(m) => self.counted(dir, node, name, m, follow, batch, s),
+                Ok(m) => self.count_or_descend(dir, node, name, m, follow, batch, s),
                 Err(e) => self.error(node.join(name.to_bytes()), e, self.stat_call()),
             }
         }
@@ -704,7 +630,8 @@ impl<'w> Walk<'w> {
 
     /// An entry whose metadata is known (stat'ed, or given by the listing): counted here, or,
     /// if it is a directory, handed to a task that walks it and counts it.
-    fn counted<S: Sched<'w>>(
+    #[allow(clippy::too_many_arguments)]
+    fn count_or_descend<S: Sched<'w>>(
         &'w self,
         dir: &Arc<Dir>,
         node: &Arc<PathNode>,
@@ -730,5 +657,73 @@ impl<'w> Walk<'w> {
         } else {
             self.count(batch, &m, || node.join(name.to_bytes()));
         }
+    }
+}
+
+/// The paths the filter tests a listed name by, built in buffers reused across the listing:
+/// only the forms the filter needs (none at all when it is empty).
+struct EntryPaths {
+    dir_relative: Vec<u8>,
+    dir_full: Vec<u8>,
+    relative: Vec<u8>,
+    full: Vec<u8>,
+}
+
+impl EntryPaths {
+    fn new(filter: &Filter, node: &PathNode) -> EntryPaths {
+        EntryPaths {
+            dir_relative: if filter.needs_relative() { node.relative() } else { Vec::new() },
+            dir_full: if filter.needs_full() { node.path() } else { Vec::new() },
+            relative: Vec::new(),
+            full: Vec::new(),
+        }
+    }
+
+    /// Whether the filter excludes the entry `name` of this directory.
+    #[inline]
+    fn excluded(&mut self, filter: &Filter, name: &[u8]) -> bool {
+        if filter.is_empty() {
+            return false;
+        }
+        if filter.needs_relative() {
+            self.relative.clear();
+            self.relative.extend_from_slice(&self.dir_relative);
+            push_name(&mut self.relative, name);
+        }
+        if filter.needs_full() {
+            self.full.clear();
+            self.full.extend_from_slice(&self.dir_full);
+            push_name(&mut self.full, name);
+        }
+        filter.excludes(name, &self.relative, &self.full)
+    }
+}
+
+/// Gathers the names a listing cannot describe into chunks of `CHUNK`, each a stat task.
+struct Chunker<'a> {
+    dir: &'a Arc<Dir>,
+    node: &'a Arc<PathNode>,
+    bucket: Option<Arc<TreeNode>>,
+    /// NUL-terminated names, back to back.
+    names: Vec<u8>,
+    pending: usize,
+}
+
+impl Chunker<'_> {
+    /// Adds `name`; gives a full chunk to spawn when this one completes it.
+    #[inline]
+    fn push(&mut self, name: &CStr) -> Option<ChunkJob> {
+        self.names.extend_from_slice(name.to_bytes_with_nul());
+        self.pending += 1;
+        if self.pending < CHUNK {
+            return None;
+        }
+        self.pending = 0;
+        Some(ChunkJob {
+            dir: self.dir.clone(),
+            node: self.node.clone(),
+            bucket: self.bucket.clone(),
+            names: std::mem::take(&mut self.names),
+        })
     }
 }

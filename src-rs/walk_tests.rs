@@ -7,17 +7,15 @@ use std::os::unix::fs::symlink;
 use std::path::Path;
 use std::process::Command;
 
-use crate::options::{Filter, JsRegex, ScanOptions};
+use crate::options::{JsRegex, ScanOptions};
+use crate::result::{ScanFailure, ScanResult};
+use crate::scan::Scan;
 use crate::sys;
-use crate::walk::{scan, ScanFailure, ScanResult, ScanState};
 
 fn run(roots: &[&Path], opts: &ScanOptions) -> Result<ScanResult, ScanFailure> {
     let roots: Vec<CString> =
         roots.iter().map(|p| CString::new(p.as_os_str().as_bytes()).unwrap()).collect();
-    let filter = Filter::new(opts).unwrap();
-    let threads = opts.thread_count();
-    let state = ScanState::new(threads);
-    scan(&roots, opts, &filter, &state)
+    Scan::new(opts).unwrap().run(&roots)
 }
 
 fn du(args: &[&str], root: &Path) -> u128 {
@@ -26,7 +24,7 @@ fn du(args: &[&str], root: &Path) -> u128 {
     text.lines().last().unwrap().split('\t').next().unwrap().parse().unwrap()
 }
 
-fn with_threads(t: usize) -> ScanOptions {
+fn with_threads(t: u32) -> ScanOptions {
     ScanOptions { threads: Some(t), ..Default::default() }
 }
 
@@ -149,7 +147,7 @@ fn a_root_inside_another_counts_once_as_du() {
             .roots
             .iter()
             .filter(|x| x.totals.entries() > 0)
-            .map(|x| (x.totals.bytes, String::from_utf8(x.path.clone()).unwrap()))
+            .map(|x| (x.totals.bytes, String::from_utf8(x.path.0.clone()).unwrap()))
             .collect();
         assert_eq!(got, want, "{order:?} count_links={count_links}");
     }
@@ -273,7 +271,7 @@ fn depth_breakdown_equals_du_d() {
             .as_ref()
             .unwrap()
             .iter()
-            .map(|e| (e.path.clone(), if pick == 0 { e.bytes } else { e.disk_bytes }))
+            .map(|e| (e.path.0.clone(), if pick == 0 { e.bytes } else { e.disk_bytes }))
             .collect();
         want.sort();
         got.sort();
@@ -294,7 +292,7 @@ fn top_finds_the_largest_files() {
     let top = r.roots[0].largest.as_ref().unwrap();
     let sizes: Vec<u64> = top.iter().map(|f| f.bytes).collect();
     assert_eq!(sizes, vec![4900, 4800, 4700]);
-    assert!(top[0].path.ends_with(b"/d/f49"));
+    assert!(top[0].path.0.ends_with(b"/d/f49"));
 }
 
 #[test]
@@ -304,11 +302,9 @@ fn cancel_stops_the_walk() {
         fs::create_dir_all(tmp.path().join(format!("d{i}"))).unwrap();
     }
     let roots = vec![CString::new(tmp.path().as_os_str().as_bytes()).unwrap()];
-    let opts = with_threads(2);
-    let state = ScanState::new(2);
-    state.cancel();
-    let filter = Filter::new(&opts).unwrap();
-    assert!(matches!(scan(&roots, &opts, &filter, &state), Err(ScanFailure::Aborted)));
+    let scan = Scan::new(&with_threads(2)).unwrap();
+    scan.cancel();
+    assert!(matches!(scan.run(&roots), Err(ScanFailure::Aborted)));
 }
 
 #[test]
@@ -370,7 +366,7 @@ fn tree_lines(r: &ScanResult, disk: bool) -> Vec<(u128, String)> {
         .roots
         .iter()
         .flat_map(|root| root.tree.clone().unwrap_or_default())
-        .map(|e| (if disk { e.disk_bytes } else { e.bytes }, String::from_utf8(e.path).unwrap()))
+        .map(|e| (if disk { e.disk_bytes } else { e.bytes }, String::from_utf8(e.path.0).unwrap()))
         .collect();
     v.sort_by(|a, b| a.1.cmp(&b.1));
     v
@@ -475,7 +471,7 @@ fn roots_that_are_not_directories_count_once_in_the_first_root_as_du() {
                 .roots
                 .iter()
                 .filter(|x| x.totals.entries() > 0)
-                .map(|x| (x.totals.bytes, String::from_utf8(x.path.clone()).unwrap()))
+                .map(|x| (x.totals.bytes, String::from_utf8(x.path.0.clone()).unwrap()))
                 .collect();
             assert_eq!(got, du_lines(flags, roots), "du {flags:?} {roots:?}");
         }
@@ -538,8 +534,8 @@ fn roots_are_shown_as_du_shows_them() {
         let r = run(&[&root], &ScanOptions { depth: Some(1), ..with_threads(2) }).unwrap();
         assert_eq!(tree_lines(&r, false), du_sorted(&["-b", "-d", "1"], &[&root]), "{root:?}");
         let shown = du_lines(&["-sb"], &[&root]).pop().unwrap().1;
-        assert_eq!(String::from_utf8(r.roots[0].path.clone()).unwrap(), shown);
+        assert_eq!(String::from_utf8(r.roots[0].path.0.clone()).unwrap(), shown);
         // Children before their parent, the root last however it is written.
-        assert_eq!(r.roots[0].tree.as_ref().unwrap().last().unwrap().path, shown.as_bytes());
+        assert_eq!(r.roots[0].tree.as_ref().unwrap().last().unwrap().path.0, shown.as_bytes());
     }
 }

@@ -2,15 +2,17 @@
 import { abortError, scanError, systemError } from './errors'
 import type { Normalized } from './options'
 import { ProgressPacer } from './progress'
-import { assemble, finalProgress, numberer, type Numberer, throwIfSingleRootFailed, totalsOf } from './result'
+import { assemble, finalProgress, numberer, type Numberer, pathFields, throwIfSingleRootFailed, totalsOf } from './result'
 import type { LargeFile, Num, Progress, Result, RootResult, ScanError, TreeEntry } from './types'
 
-// The napi-generated loader; its types are generated from the Rust signatures.
+// The napi-generated loader; its types are generated from the Rust declarations (the
+// Rust types are the one declaration of each; these are their JavaScript shapes).
 type Binding = typeof import('../binding')
-type NativeOutcome = import('../binding').NativeOutcome
-type NativeOptions = import('../binding').NativeOptions
-type NativeError = import('../binding').NativeError
-type NativeRoot = import('../binding').NativeRoot
+type ScanOutcome = import('../binding').ScanOutcome
+type NativeRoot = import('../binding').RootResult
+type NativeError = import('../binding').ScanError
+type NativeProgress = import('../binding').Progress
+type NativeOptionError = import('../binding').OptionError
 
 let loaded: Binding | null | undefined
 
@@ -28,177 +30,198 @@ export function binding(): Binding | null {
   return loaded
 }
 
-function nativeOptions(n: Normalized): NativeOptions {
-  return {
-    threads: n.threads,
-    countLinks: n.countLinks,
-    followSymlinks: n.followSymlinks,
-    oneFileSystem: n.oneFileSystem,
-    exclude: n.exclude,
-    ignoreSource: n.ignore?.source,
-    ignoreFlags: n.ignore?.flags,
-    depth: n.depth,
-    top: n.top,
-    strict: n.strict,
-    progressIntervalMs: n.progressIntervalMs,
-  }
-}
-
-/**
- * An option Rust refuses (a RegExp its engine cannot express) comes back as InvalidArg, and
- * so does a thread count the system will not start: a RangeError, the value being well-formed.
- */
-function optionError(e: unknown): unknown {
-  const err = e as Error & { code?: string }
-  if (err && err.code === 'InvalidArg') {
-    const option = /^(\w+):/.exec(err.message)?.[1] ?? 'options'
-    const message = `dirsize: ${err.message.startsWith(option) ? err.message : `${option}: ${err.message}`}`
-    const out = (option === 'threads' ? new RangeError(message) : new TypeError(message)) as Error & { code: string }
-    out.code = option === 'threads' ? 'ERR_OUT_OF_RANGE' : 'ERR_INVALID_ARG_VALUE'
-    return out
-  }
-  return e
-}
-
 export function scanNativeSync(b: Binding, n: Normalized): Result<Num> {
   const started = performance.now()
-  let out: NativeOutcome
-  try {
-    out = b.scanSync(n.roots, nativeOptions(n))
-  } catch (e) {
-    throw optionError(e)
-  }
-  return finish(out, n, started)
+  // `n` goes as it is: it is Rust's ScanOptions (napi reads the fields it declares, the
+  // RegExp's source and flags included).
+  return resultOf(b.scanSync(n.roots, n), n, started)
 }
 
 export function scanNative(b: Binding, n: Normalized): Promise<Result<Num>> {
   const started = performance.now()
-  const { signal, onProgress } = n
+  const { signal } = n
   if (signal?.aborted) return Promise.reject(abortError(signal))
   return new Promise((resolve, reject) => {
     const token = new b.CancelToken()
-    let settled = false
-    const settle = (f: () => void): void => {
-      if (settled) return
-      settled = true
-      signal?.removeEventListener('abort', onAbort)
-      f()
-    }
-    const onAbort = (): void => {
-      token.cancel()
-      settle(() => reject(abortError(signal!)))
-    }
-    signal?.addEventListener('abort', onAbort, { once: true })
-    // Set when the outcome is in: a tick still queued then is stale (the final call follows).
-    let finished = false
-    const pacer = onProgress ? new ProgressPacer(onProgress) : undefined
-    const progress = pacer
-      ? (p: Omit<Progress, 'elapsedMs'>): void => {
-          if (settled || finished) return
-          try {
-            pacer.offer(() => ({ ...p, elapsedMs: performance.now() - started }))
-          } catch (e) {
-            token.cancel()
-            settle(() => reject(e))
-          }
-        }
-      : undefined
-    const num = numberer(n)
-    let received = 0
-    let allReceived: (() => void) | undefined
-    const onRoot = n.onRoot
-      ? (r: NativeRoot): void => {
-          received++
-          if (!settled) {
-            try {
-              n.onRoot!(toRoot(r, num))
-            } catch (e) {
-              token.cancel()
-              settle(() => reject(e))
-            }
-          }
-          if (allReceived) allReceived()
-        }
-      : undefined
-    // The roots' calls and the completion travel separately to this thread: wait for the
-    // last root before resolving, so every root is seen before the result.
-    const rootsDelivered = (out: NativeOutcome): Promise<void> =>
-      received >= out.delivered
-        ? Promise.resolve()
-        : new Promise((done) => {
-            allReceived = () => {
-              if (received >= out.delivered) done()
-            }
-          })
-    let pending: Promise<NativeOutcome>
+    const run = new NativeRun(n, token, started, resolve, reject)
+    signal?.addEventListener('abort', run.onAbort, { once: true })
+    let pending: Promise<ScanOutcome>
     try {
-      pending = b.scan(n.roots, nativeOptions(n), progress, onRoot, token)
+      pending = b.scan(n.roots, n, run.onProgress, run.onRoot, token)
     } catch (e) {
-      settle(() => reject(optionError(e)))
+      run.settle(() => reject(e))
       return
     }
-    pending.then(async (out) => {
-        finished = true
-        await rootsDelivered(out)
-        if (settled) return
-        let result: Result<Num>
-        try {
-          result = finish(out, n, started)
-        } catch (e) {
-          settle(() => reject(e))
-          return
-        }
-        if (onProgress) {
-          try {
-            onProgress(finalProgress(result))
-          } catch (e) {
-            settle(() => reject(e))
-            return
-          }
-        }
-        settle(() => resolve(result))
-      }, (e: unknown) => settle(() => reject(optionError(e))))
+    pending.then((out) => run.complete(out), (e: unknown) => run.settle(() => reject(e)))
   })
 }
 
-function finish(out: NativeOutcome, n: Normalized, started: number): Result<Num> {
+/**
+ * One async native scan's JavaScript side: settles the promise once (abort, a callback
+ * that throws, or the outcome), paces progress, and delivers roots before the result.
+ */
+class NativeRun {
+  private settled = false
+  /** Set when the outcome is in: a tick still queued then is stale (the final call follows). */
+  private finished = false
+  private readonly roots: RootBarrier
+  private readonly num: Numberer
+  readonly onProgress: ((p: NativeProgress) => void) | undefined
+  readonly onRoot: ((r: NativeRoot) => void) | undefined
+
+  constructor(
+    private readonly n: Normalized,
+    private readonly token: { cancel(): void },
+    private readonly started: number,
+    private readonly resolve: (r: Result<Num>) => void,
+    private readonly reject: (e: unknown) => void,
+  ) {
+    this.num = numberer(n)
+    this.roots = new RootBarrier()
+    const pacer = n.onProgress ? new ProgressPacer(n.onProgress) : undefined
+    this.onProgress = pacer ? (p) => this.tick(pacer, p) : undefined
+    this.onRoot = n.onRoot ? (r) => this.root(n.onRoot!, r) : undefined
+  }
+
+  readonly onAbort = (): void => {
+    this.token.cancel()
+    this.settle(() => this.reject(abortError(this.n.signal!)))
+  }
+
+  settle(f: () => void): void {
+    if (this.settled) return
+    this.settled = true
+    this.n.signal?.removeEventListener('abort', this.onAbort)
+    f()
+  }
+
+  /** A callback threw: the scan stops and the promise rejects with what it threw. */
+  private fail(e: unknown): void {
+    this.token.cancel()
+    this.settle(() => this.reject(e))
+  }
+
+  private tick(pacer: ProgressPacer, p: NativeProgress): void {
+    if (this.settled || this.finished) return
+    try {
+      pacer.offer(() => ({ ...progressOf(p), elapsedMs: performance.now() - this.started }))
+    } catch (e) {
+      this.fail(e)
+    }
+  }
+
+  private root(onRoot: (r: RootResult<Num>) => void, r: NativeRoot): void {
+    if (!this.settled) {
+      try {
+        onRoot(toRoot(r, this.num))
+      } catch (e) {
+        this.fail(e)
+      }
+    }
+    this.roots.received()
+  }
+
+  async complete(out: ScanOutcome): Promise<void> {
+    this.finished = true
+    await this.roots.all(out.delivered)
+    if (this.settled) return
+    let result: Result<Num>
+    try {
+      result = resultOf(out, this.n, this.started)
+      this.n.onProgress?.(finalProgress(result))
+    } catch (e) {
+      this.settle(() => this.reject(e))
+      return
+    }
+    this.settle(() => this.resolve(result))
+  }
+}
+
+/**
+ * The roots' calls and the completion travel separately to the JS thread: the outcome can
+ * arrive while calls for some of its `delivered` roots are still queued. `all` waits for
+ * the last of them, so every root is seen before the result.
+ */
+class RootBarrier {
+  private count = 0
+  private waiting: (() => void) | undefined
+
+  received(): void {
+    this.count++
+    this.waiting?.()
+  }
+
+  all(delivered: number): Promise<void> {
+    if (this.count >= delivered) return Promise.resolve()
+    return new Promise((done) => {
+      this.waiting = () => {
+        if (this.count >= delivered) done()
+      }
+    })
+  }
+}
+
+/**
+ * An option Rust refuses: a pattern its engine cannot compile is a TypeError; a thread
+ * count the system will not start is a RangeError (the value being well-formed).
+ */
+function optionError(e: NativeOptionError): Error {
+  const range = e.outOfRange
+  const err = (range ? new RangeError(`dirsize: ${e.message}`) : new TypeError(`dirsize: ${e.message}`)) as Error & {
+    code: string
+  }
+  err.code = range ? 'ERR_OUT_OF_RANGE' : 'ERR_INVALID_ARG_VALUE'
+  return err
+}
+
+function resultOf(out: ScanOutcome, n: Normalized, started: number): Result<Num> {
+  if (out.optionError) throw optionError(out.optionError)
   if (out.aborted) throw abortError(n.signal ?? AbortSignal.abort())
   if (out.strictError) throw systemError(toScanError(out.strictError))
+  const r = out.result!
   const num = numberer(n)
-  const roots = out.roots!.map((r) => toRoot(r, num))
+  const roots = r.roots.map((root) => toRoot(root, num))
   throwIfSingleRootFailed(n, roots)
-  return assemble(n, roots, totalsOf(out.totals!, num), Number(out.errorCount), started, 'native')
+  return assemble(n, roots, totalsOf(r.totals, num), Number(r.errorCount), started, 'native')
+}
+
+/** Live counters as plain numbers (exact below 2^53; the exact ones come with the result). */
+function progressOf(p: NativeProgress): Omit<Progress, 'elapsedMs'> {
+  const t = p.totals
+  return {
+    files: Number(t.files),
+    dirs: Number(t.dirs),
+    symlinks: Number(t.symlinks),
+    others: Number(t.others),
+    bytes: Number(t.bytes),
+    diskBytes: Number(t.diskBytes),
+    errors: Number(p.errors),
+  }
 }
 
 function toRoot(r: NativeRoot, num: Numberer): RootResult<Num> {
-  const root: RootResult<Num> = {
-    path: r.path,
-    ...totalsOf(r.totals, num),
-    errors: r.errors.map(toScanError),
-    errorCount: Number(r.errorCount),
-  }
-  if (r.raw) root.pathBuffer = r.raw
+  const { path, pathBuffer } = pathFields(r.path)
+  const root: RootResult<Num> = { path, ...totalsOf(r.totals, num), errors: r.errors.map(toScanError), errorCount: Number(r.errorCount) }
+  if (pathBuffer) root.pathBuffer = pathBuffer
   if (r.rootError) root.rootError = toScanError(r.rootError)
   if (r.tree) {
-    root.tree = r.tree.map((e) => withRaw<TreeEntry<Num>>(
-      { path: e.path, bytes: num(e.bytes), diskBytes: num(e.diskBytes), files: num(e.files), depth: e.depth },
-      e.raw,
-    ))
+    root.tree = r.tree.map((e) => withPath<TreeEntry<Num>>(e.path, { bytes: num(e.bytes), diskBytes: num(e.diskBytes), files: num(e.files), depth: e.depth }))
   }
   if (r.largest) {
-    root.largest = r.largest.map((f) => withRaw<LargeFile<Num>>(
-      { path: f.path, bytes: num(f.bytes), diskBytes: num(f.diskBytes) },
-      f.raw,
-    ))
+    root.largest = r.largest.map((f) => withPath<LargeFile<Num>>(f.path, { bytes: num(f.bytes), diskBytes: num(f.diskBytes) }))
   }
   return root
 }
 
 function toScanError(e: NativeError): ScanError {
-  return scanError(e.path, e.errno, e.message, e.syscall, e.raw ?? undefined)
+  const { path, pathBuffer } = pathFields(e.path)
+  return scanError(path, e.errno, e.message, e.syscall, pathBuffer)
 }
 
-function withRaw<T extends { pathBuffer?: Buffer }>(v: T, raw: Buffer | undefined | null): T {
-  if (raw) v.pathBuffer = raw
+/** An entry with its path first, as the Result lists it, and its exact bytes when lossy. */
+function withPath<T extends { path: string; pathBuffer?: Buffer }>(p: string | Buffer, rest: Omit<T, 'path' | 'pathBuffer'>): T {
+  const { path, pathBuffer } = pathFields(p)
+  const v = { path, ...rest } as T
+  if (pathBuffer) v.pathBuffer = pathBuffer
   return v
 }

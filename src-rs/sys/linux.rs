@@ -52,6 +52,7 @@ pub struct DirReader {
 }
 
 impl DirReader {
+    /// A reader with its buffer (one per thread: see walk.rs).
     pub fn new() -> Self {
         // 32 KiB holds ~1000 short names per getdents64 call.
         DirReader { buf: vec![MaybeUninit::uninit(); 32 * 1024] }

@@ -27,10 +27,15 @@ impl OsError {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What an entry is, as the walker counts it.
 pub enum Kind {
+    /// A regular file.
     File,
+    /// A directory.
     Dir,
+    /// A symbolic link (or, on Windows, a reparse point taken as one).
     Symlink,
+    /// A socket, fifo or device.
     Other,
 }
 
@@ -44,10 +49,15 @@ pub type FileId = u128;
 /// What the walker needs to know about one entry.
 #[derive(Debug, Clone, Copy)]
 pub struct Meta {
+    /// What it is.
     pub kind: Kind,
+    /// Its apparent size (st_size).
     pub size: u64,
+    /// Its allocated 512-byte blocks (st_blocks).
     pub blocks: u64,
+    /// Its device.
     pub dev: u64,
+    /// Its identity within the device.
     pub ino: FileId,
     /// 0 when the platform did not say (a Windows listing carries no link count).
     pub nlink: u64,

@@ -7,9 +7,12 @@ use rustix::fs::{FileType, Mode, OFlags};
 
 use super::{is_dot, Hint, Kind, OsError};
 
+/// An open directory: its file descriptor.
 pub type Dir = OwnedFd;
+/// A borrowed directory descriptor (or the working directory).
 pub type DirRef<'a> = BorrowedFd<'a>;
 
+/// `dir`, borrowed for an `*at` call.
 pub fn borrow(dir: &Dir) -> DirRef<'_> {
     dir.as_fd()
 }
@@ -26,8 +29,9 @@ impl From<rustix::io::Errno> for OsError {
 }
 
 impl OsError {
+    /// ENOENT: no such file or directory.
     pub const NOT_FOUND: OsError = OsError(rustix::io::Errno::NOENT.raw_os_error());
-    pub const ACCESS: OsError = OsError(rustix::io::Errno::ACCESS.raw_os_error());
+    /// ELOOP: a symlink where no symlink may be (opening a directory without following).
     pub const LOOP: OsError = OsError(rustix::io::Errno::LOOP.raw_os_error());
 
     /// The errno as Node numbers it (positive here; Node negates it).

@@ -69,8 +69,9 @@ fn raw(h: BorrowedHandle<'_>) -> HANDLE {
 }
 
 impl OsError {
+    /// ERROR_FILE_NOT_FOUND: no such file or directory.
     pub const NOT_FOUND: OsError = OsError(ERROR_FILE_NOT_FOUND as i32);
-    pub const ACCESS: OsError = OsError(ERROR_ACCESS_DENIED as i32);
+    /// A reparse point where none may be followed.
     pub const LOOP: OsError = OsError(ERROR_CANT_RESOLVE_FILENAME as i32);
 
     fn last() -> OsError {

@@ -1,5 +1,6 @@
 //! The optional extras of a scan: the per-directory breakdown (`depth`, like `du -d N`) and
-//! the N largest files (`top`). Both are bounded: the tree holds only directories down to
+//! the N largest files (`top`). (Rendering them is the TypeScript side's job: src/report/ is
+//! the HTML report.) Both are bounded: the tree holds only directories down to
 //! the requested depth, the top list only N entries.
 
 use std::cmp::Reverse;
@@ -7,10 +8,11 @@ use std::collections::BinaryHeap;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::sync::{Arc, Mutex};
 
+use crate::result::PathBuffer;
 use crate::totals::{Totals, WideSum};
 
 /// One directory of the breakdown. Entries deeper than the requested depth add into their
-/// nearest ancestor that is listed; `finish` then folds each node into its parent, so every
+/// nearest ancestor that is listed; `into_entries` then folds each node into its parent, so every
 /// listed directory holds its whole subtree, as du prints it.
 pub struct TreeNode {
     parent: Option<Arc<TreeNode>>,
@@ -22,6 +24,7 @@ pub struct TreeNode {
 }
 
 impl TreeNode {
+    /// Adds a task's counts into this directory's bucket.
     pub fn add(&self, t: &Totals) {
         self.bytes.add(t.bytes);
         self.disk_bytes.add(t.disk_bytes);
@@ -29,21 +32,32 @@ impl TreeNode {
     }
 }
 
+/// One line of the breakdown: a directory and everything under it, as `du -d N` prints it.
+#[cfg_attr(all(feature = "node", not(test)), napi_derive::napi(object, object_from_js = false))]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TreeEntry {
-    pub path: Vec<u8>,
+    /// The directory's path, from the root as given.
+    #[cfg_attr(all(feature = "node", not(test)), napi(ts_type = "string | Buffer"))]
+    pub path: PathBuffer,
+    /// Apparent sizes of its whole subtree.
     pub bytes: u128,
+    /// Allocated sizes of its whole subtree.
     pub disk_bytes: u128,
+    /// Regular files in its subtree.
     pub files: u64,
+    /// Its depth below the root (the root is 0).
     pub depth: u32,
 }
 
+/// The breakdown being gathered: a node per directory down to `max_depth`.
 pub struct Tree {
+    /// The deepest level that gets its own line.
     pub max_depth: u32,
     nodes: Mutex<Vec<Arc<TreeNode>>>,
 }
 
 impl Tree {
+    /// A breakdown down to `max_depth` (the root is 0).
     pub fn new(max_depth: u32) -> Tree {
         Tree { max_depth, nodes: Mutex::new(Vec::new()) }
     }
@@ -72,7 +86,7 @@ impl Tree {
     }
 
     /// Subtree totals, children before their parent (du's post-order), siblings by name.
-    pub fn finish(self) -> Vec<TreeEntry> {
+    pub fn into_entries(self) -> Vec<TreeEntry> {
         let mut nodes = self.nodes.into_inner().unwrap_or_else(|p| p.into_inner());
         // Deepest first, so a node is complete before it is folded into its parent.
         nodes.sort_by_key(|n| Reverse(n.depth));
@@ -86,14 +100,14 @@ impl Tree {
         let mut out: Vec<TreeEntry> = nodes
             .iter()
             .map(|n| TreeEntry {
-                path: n.path.clone(),
+                path: PathBuffer(n.path.clone()),
                 bytes: n.bytes.get(),
                 disk_bytes: n.disk_bytes.get(),
                 files: n.files.load(Relaxed),
                 depth: n.depth,
             })
             .collect();
-        out.sort_by(|a, b| post_order(&a.path, &b.path));
+        out.sort_by(|a, b| post_order(&a.path.0, &b.path.0));
         out
     }
 }
@@ -116,11 +130,17 @@ fn post_order(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
     }
 }
 
+/// One of the largest files. Ordered by size first (the fields' order is the ordering).
+#[cfg_attr(all(feature = "node", not(test)), napi_derive::napi(object, object_from_js = false))]
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct LargeFile {
+    /// Its apparent size.
     pub bytes: u64,
+    /// Its allocated size.
     pub disk_bytes: u128,
-    pub path: Vec<u8>,
+    /// Its path, from the root as given.
+    #[cfg_attr(all(feature = "node", not(test)), napi(ts_type = "string | Buffer"))]
+    pub path: PathBuffer,
 }
 
 /// The N largest files by apparent size. Workers check a relaxed threshold first, so the
@@ -133,15 +153,17 @@ pub struct Top {
 }
 
 impl Top {
+    /// A list of at most `n` files.
     pub fn new(n: usize) -> Top {
         Top { n, threshold: AtomicU64::new(0), heap: Mutex::new(BinaryHeap::new()) }
     }
 
+    /// A file found: kept if it is among the `n` largest so far (`path` is made only then).
     pub fn offer(&self, bytes: u64, disk_bytes: u128, path: impl FnOnce() -> Vec<u8>) {
         if self.n == 0 || bytes < self.threshold.load(Relaxed) {
             return;
         }
-        let file = LargeFile { bytes, disk_bytes, path: path() };
+        let file = LargeFile { bytes, disk_bytes, path: PathBuffer(path()) };
         let mut heap = self.heap.lock().unwrap_or_else(|p| p.into_inner());
         heap.push(Reverse(file));
         if heap.len() > self.n {
@@ -154,8 +176,8 @@ impl Top {
         }
     }
 
-    /// Largest first.
-    pub fn finish(self) -> Vec<LargeFile> {
+    /// The list, largest first.
+    pub fn into_largest(self) -> Vec<LargeFile> {
         let heap = self.heap.into_inner().unwrap_or_else(|p| p.into_inner());
         let mut v: Vec<LargeFile> = heap.into_iter().map(|Reverse(f)| f).collect();
         v.sort_by(|a, b| b.cmp(a));
@@ -191,7 +213,7 @@ mod tests {
         for (i, s) in [5u64, 1, 9, 3, 7].iter().enumerate() {
             t.offer(*s, 0, || format!("f{i}").into_bytes());
         }
-        let v = t.finish();
+        let v = t.into_largest();
         assert_eq!(v.iter().map(|f| f.bytes).collect::<Vec<_>>(), vec![9, 7]);
     }
 
@@ -202,7 +224,7 @@ mod tests {
         for i in 0..3u64 {
             t.offer(i, 0, || vec![b'f']);
         }
-        assert_eq!(t.finish().len(), 3);
+        assert_eq!(t.into_largest().len(), 3);
     }
 
     #[test]
@@ -215,8 +237,8 @@ mod tests {
         let t = Totals { bytes: 10, disk_bytes: 4096, files: 1, ..Default::default() };
         root.unwrap().add(&t);
         deep.unwrap().add(&t);
-        let out = tree.finish();
-        assert_eq!(out[0].path, p("r|a"));
+        let out = tree.into_entries();
+        assert_eq!(out[0].path.0, p("r|a"));
         assert_eq!(out[0].bytes, 10);
         assert_eq!(out[1].bytes, 20);
         assert_eq!(out[1].files, 2);
