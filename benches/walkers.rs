@@ -8,14 +8,12 @@ use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use dirsize::{scan, Filter, ScanOptions, ScanState};
+use dirsize::{Scan, ScanOptions};
 
 fn ours(root: &Path, threads: usize) -> (u128, u64) {
-    let opts = ScanOptions { threads: Some(threads), ..Default::default() };
-    let filter = Filter::new(&opts).unwrap();
-    let state = ScanState::new(threads);
+    let opts = ScanOptions { threads: Some(threads as u32), ..Default::default() };
     let roots = [CString::new(root.as_os_str().as_bytes()).unwrap()];
-    let r = scan(&roots, &opts, &filter, &state).unwrap();
+    let r = Scan::new(&opts).unwrap().run(&roots).unwrap();
     (r.totals.bytes, r.totals.entries())
 }
 

@@ -700,7 +700,9 @@ mod tests {
             return;
         }
         // This thread only: other tests run alongside.
-        let loc = unsafe { newlocale(LC_ALL_MASK, c"C.UTF-8".as_ptr(), std::ptr::null_mut()) };
+        // Not a c"" literal: the Wine check compiles this file with Rust 1.63.
+        #[allow(clippy::manual_c_str_literals)]
+        let loc = unsafe { newlocale(LC_ALL_MASK, b"C.UTF-8\0".as_ptr().cast(), std::ptr::null_mut()) };
         assert!(!loc.is_null(), "C.UTF-8");
         let old = unsafe { uselocale(loc) };
 

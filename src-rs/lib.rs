@@ -48,6 +48,8 @@
 //! themselves, so the binding names no field of them.
 #![deny(missing_docs)]
 #![deny(unsafe_code)]
+// Their suggestions (Option::is_some_and, BuildHasher::hash_one) need a newer Rust than 1.63.
+#![allow(clippy::unnecessary_map_or, clippy::manual_hash_one)]
 
 #[cfg(all(feature = "node", not(test)))]
 mod binding;

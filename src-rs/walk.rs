@@ -74,7 +74,7 @@ impl ScanState {
         if let Some(e) = self.strict_error.lock().unwrap_or_else(|p| p.into_inner()).take() {
             return Some(ScanFailure::Strict(e));
         }
-        self.is_cancelled().then(|| ScanFailure::Aborted)
+        self.is_cancelled().then_some(ScanFailure::Aborted)
     }
 }
 

@@ -1,16 +1,29 @@
 //! Runs the walker's Windows code on trees made here and checks what it reports against
 //! what std says of the same files: src-rs/sys driven directly, then the real parallel
-//! walker (src-rs/walk.rs) over it. Exit code 1 on any mismatch. Kept to Rust 1.63
-//! (Debian's Windows std); the option compiler (globset, regress) and the pool cache are
-//! stood in for below, as they need a newer Rust and hold nothing Windows-specific.
+//! walker (src-rs/scan.rs and walk.rs) over it. Exit code 1 on any mismatch. Kept to Rust
+//! 1.63 (Debian's Windows std): the crate's own modules are compiled here as they are,
+//! options.rs without its `regex` feature (regress needs a newer Rust; `ignore` then
+//! refuses every pattern); only the pool cache, which needs OnceLock, is stood in for.
 #![allow(dead_code)]
 
+#[path = "../../src-rs/breakdown.rs"]
+mod breakdown;
+#[path = "../../src-rs/exclude.rs"]
+mod exclude;
+#[path = "../../src-rs/fnmatch.rs"]
+mod fnmatch;
+#[path = "../../src-rs/fnmatch_ctype.rs"]
+mod fnmatch_ctype;
 #[path = "../../src-rs/links.rs"]
 mod links;
+#[path = "../../src-rs/options.rs"]
+mod options;
 #[path = "../../src-rs/path.rs"]
 mod path;
-#[path = "../../src-rs/report.rs"]
-mod report;
+#[path = "../../src-rs/result.rs"]
+mod result;
+#[path = "../../src-rs/scan.rs"]
+mod scan;
 #[path = "../../src-rs/sys/mod.rs"]
 mod sys;
 #[path = "../../src-rs/totals.rs"]
@@ -18,50 +31,18 @@ mod totals;
 #[path = "../../src-rs/walk.rs"]
 mod walk;
 
-/// What walk.rs needs of src-rs/options.rs: the options, and a filter that excludes nothing.
-mod options {
-    #[derive(Debug, Clone, Default)]
-    pub struct ScanOptions {
-        pub threads: Option<usize>,
-        pub count_links: bool,
-        pub follow_symlinks: bool,
-        pub one_file_system: bool,
-        pub depth: Option<u32>,
-        pub top: usize,
-        pub strict: bool,
-    }
-    impl ScanOptions {
-        pub fn thread_count(&self) -> usize {
-            self.threads.unwrap_or(4).max(1)
-        }
-    }
-    pub struct Filter;
-    impl Filter {
-        pub fn is_empty(&self) -> bool {
-            true
-        }
-        pub fn needs_relative(&self) -> bool {
-            false
-        }
-        pub fn needs_full(&self) -> bool {
-            false
-        }
-        pub fn excludes(&self, _: &[u8], _: &[u8], _: &[u8]) -> bool {
-            false
-        }
-        pub fn excludes_root(&self, _: &[u8]) -> bool {
-            false
-        }
-    }
-}
-
-/// What walk.rs needs of src-rs/pool.rs.
+/// What scan.rs needs of src-rs/pool.rs (whose cache needs OnceLock, Rust 1.70): a new
+/// pool per scan, which is all a check of a few scans needs.
 mod pool {
-    pub fn get(threads: usize) -> std::sync::Arc<rayon::ThreadPool> {
-        std::sync::Arc::new(rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap())
+    pub fn default_threads() -> usize {
+        4
+    }
+    pub fn try_get(threads: usize) -> Result<std::sync::Arc<rayon::ThreadPool>, rayon::ThreadPoolBuildError> {
+        Ok(std::sync::Arc::new(rayon::ThreadPoolBuilder::new().num_threads(threads).build()?))
     }
 }
 
+use scan::Scan;
 use std::collections::HashSet;
 use std::ffi::{CStr, CString, OsString};
 use std::fs;
@@ -245,9 +226,8 @@ fn main() {
     // The real walker, serial and parallel, with the breakdown and the top list.
     for threads in [1, 4] {
         let opts = options::ScanOptions { threads: Some(threads), depth: Some(1), top: 3, ..Default::default() };
-        let state = walk::ScanState::new(threads);
         let roots = [CString::new(root.to_str().unwrap()).unwrap(), CString::new(root.join("sub").to_str().unwrap()).unwrap()];
-        let r = walk::scan(&roots, &opts, &options::Filter, &state).expect("scan");
+        let r = Scan::new(&opts).expect("options").run(&roots).expect("scan");
         let t = &r.roots[0].totals;
         let got = Sum { bytes: t.bytes, disk: 0, files: t.files, dirs: t.dirs, symlinks: t.symlinks };
         check(&format!("walker, {} thread(s): totals equal std's", threads), got == want, format!("got {:?}, want {:?}", got, want), &mut failures);
@@ -261,26 +241,29 @@ fn main() {
         let want_big = format!("{}\\b.bin", root.to_str().unwrap()).into_bytes();
         check(
             &format!("walker, {} thread(s): largest file, path with backslashes", threads),
-            largest.path == want_big || largest.path == format!("{}\\sub\\b.link", root.to_str().unwrap()).into_bytes(),
-            String::from_utf8_lossy(&largest.path).into_owned(),
+            largest.path.0 == want_big || largest.path.0 == format!("{}\\sub\\b.link", root.to_str().unwrap()).into_bytes(),
+            String::from_utf8_lossy(&largest.path.0).into_owned(),
             &mut failures,
         );
         let tree = r.roots[0].tree.as_ref().unwrap();
         check(
             &format!("walker, {} thread(s): breakdown ends with the root, children first", threads),
-            tree.last().map(|e| e.path.clone()) == Some(root.to_str().unwrap().as_bytes().to_vec()) && tree.len() == 4,
-            format!("{:?}", tree.iter().map(|e| String::from_utf8_lossy(&e.path).into_owned()).collect::<Vec<_>>()),
+            tree.last().map(|e| e.path.0.clone()) == Some(root.to_str().unwrap().as_bytes().to_vec()) && tree.len() == 4,
+            format!("{:?}", tree.iter().map(|e| String::from_utf8_lossy(&e.path.0).into_owned()).collect::<Vec<_>>()),
             &mut failures,
         );
     }
     let deep_root = CString::new(base.join("deep").to_str().unwrap()).unwrap();
-    let state = walk::ScanState::new(4);
-    let r = walk::scan(&[deep_root], &options::ScanOptions { threads: Some(4), ..Default::default() }, &options::Filter, &state).unwrap();
+    let r = Scan::new(&options::ScanOptions { threads: Some(4), ..Default::default() }).unwrap().run(&[deep_root]).unwrap();
     check("walker: the 1280-character path, in parallel", r.totals.dirs == 41 && r.totals.files == 1 && r.error_count == 0, format!("{:?}", r.totals), &mut failures);
     let missing = CString::new(root.join("nope").to_str().unwrap()).unwrap();
-    let r = walk::scan(&[missing], &options::ScanOptions::default(), &options::Filter, &walk::ScanState::new(4)).unwrap();
+    let r = Scan::new(&options::ScanOptions::default()).unwrap().run(&[missing]).unwrap();
     let e = r.roots[0].root_error.as_ref().map(|e| (e.errno, e.syscall));
     check("walker: a missing root is an error of that root, errno 4058 (ENOENT)", e == Some((4058, "lstat")), format!("{:?}", e), &mut failures);
+    let opts = options::ScanOptions { exclude: vec!["*.link".into(), "many".into()], threads: Some(4), ..Default::default() };
+    let r = Scan::new(&opts).unwrap().run(&[CString::new(root.to_str().unwrap()).unwrap()]).unwrap();
+    let t = &r.roots[0].totals;
+    check("walker: exclude skips a directory and a pattern's files", t.files == want.files - 3000 && t.dirs == want.dirs - 1, format!("{:?}", t), &mut failures);
 
     let _ = fs::remove_dir_all(long(&base));
     println!("{} failed", failures);

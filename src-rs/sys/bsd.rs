@@ -21,22 +21,28 @@ fn meta(s: &Stat) -> Meta {
     }
 }
 
+/// Stat `name` inside `dir`, following a final link only if asked.
 pub fn stat_at(dir: DirRef<'_>, name: &CStr, follow: bool) -> Result<Meta, OsError> {
     let flags = if follow { AtFlags::empty() } else { AtFlags::SYMLINK_NOFOLLOW };
     Ok(meta(&statat(dir, name, flags)?))
 }
 
+/// Stat a directory through its own descriptor.
 pub fn stat_dir(dir: &Dir) -> Result<Meta, OsError> {
     Ok(meta(&fstat(dir)?))
 }
 
+/// Lists a directory with readdir (rustix's `Dir`, which owns its buffer).
 pub struct DirReader;
 
 impl DirReader {
+    /// A reader (stateless here; Linux's keeps a buffer).
+    #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
         DirReader
     }
 
+    /// Calls `f` with each name and what the listing says of it, until `f` returns false.
     pub fn for_each(
         &mut self,
         dir: &Dir,

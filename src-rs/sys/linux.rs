@@ -51,6 +51,12 @@ pub struct DirReader {
     buf: Vec<MaybeUninit<u8>>,
 }
 
+impl Default for DirReader {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl DirReader {
     /// A reader with its buffer (one per thread: see walk.rs).
     pub fn new() -> Self {

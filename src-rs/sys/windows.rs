@@ -4,6 +4,9 @@
 //! relative to their parent's handle (NtCreateFile with a root directory: the `openat` of
 //! NT), which also walks past MAX_PATH. Hard links: a listing carries no link count, so every
 //! file goes through the link set by (volume serial number, file id).
+//!
+//! The one module with unsafe code: the Win32 and NT calls have no safe wrapper.
+#![allow(unsafe_code)]
 
 use std::ffi::CStr;
 use std::mem::{size_of, MaybeUninit};
@@ -52,14 +55,18 @@ pub struct Dir {
 /// process's working directory and drive letters, as CreateFileW resolves them.
 #[derive(Clone, Copy)]
 pub enum DirRef<'a> {
+    /// The working directory (names are DOS paths, resolved by CreateFileW).
     Cwd,
+    /// An open directory (names are looked up relative to it, by NtCreateFile).
     Handle(BorrowedHandle<'a>),
 }
 
+/// `dir`, borrowed as the root of a relative open.
 pub fn borrow(dir: &Dir) -> DirRef<'_> {
     DirRef::Handle(dir.handle.as_handle())
 }
 
+/// The working directory, for the opens and stats of roots.
 pub fn cwd() -> DirRef<'static> {
     DirRef::Cwd
 }
@@ -274,6 +281,7 @@ pub fn stat_at(dir: DirRef<'_>, name: &CStr, follow: bool) -> Result<Meta, OsErr
     stat_handle(raw(handle.as_handle()))
 }
 
+/// Stat a directory through the handle it was opened with.
 pub fn stat_dir(dir: &Dir) -> Result<Meta, OsError> {
     Ok(dir.meta)
 }
@@ -285,6 +293,8 @@ pub struct DirReader {
 }
 
 impl DirReader {
+    /// A reader with its buffer (one per thread: see walk.rs).
+    #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
         DirReader { buf: vec![0; 8 * 1024], name: Vec::new() }
     }
