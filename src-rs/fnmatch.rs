@@ -262,53 +262,12 @@ impl<'a, T: Copy + Into<u32>> Matcher<'a, T> {
                     if segment {
                         return Outcome::Star(pi - 1, si);
                     }
-                    // Stars and question marks in a row: one star, each `?` one unit.
-                    let mut next = self.pat(pi);
-                    pi += 1;
-                    while next == '*' as u32 || next == '?' as u32 {
-                        if next == '?' as u32 {
-                            if si == len {
-                                return Outcome::NoMatch;
-                            }
-                            si += 1;
+                    match self.star(pi, si) {
+                        Ok((p, s)) => {
+                            pi = p;
+                            si = s;
                         }
-                        next = self.pat(pi);
-                        pi += 1;
-                    }
-                    if next == END {
-                        return Outcome::Match;
-                    }
-                    let start = pi - 1;
-                    // What the name's unit must be for the rest to have a chance (`[`: any).
-                    let first = if next == '[' as u32 {
-                        None
-                    } else if next == '\\' as u32 {
-                        Some(self.pat(pi))
-                    } else {
-                        Some(next)
-                    };
-                    let mut resume = None;
-                    for at in si..len {
-                        if let Some(f) = first {
-                            if f != self.name(at) {
-                                continue;
-                            }
-                        }
-                        match self.from(start, at, true) {
-                            Outcome::Match => return Outcome::Match,
-                            Outcome::Star(p2, s2) => {
-                                resume = Some((p2, s2));
-                                break;
-                            }
-                            Outcome::NoMatch => {}
-                        }
-                    }
-                    match resume {
-                        Some((p2, s2)) => {
-                            pi = p2;
-                            si = s2;
-                        }
-                        None => return Outcome::NoMatch,
+                        Err(outcome) => return outcome,
                     }
                 }
                 Some('[') => {
@@ -337,6 +296,51 @@ impl<'a, T: Copy + Into<u32>> Matcher<'a, T> {
                 }
             }
         }
+    }
+
+    /// A `*` (not in a segment) just before `pi`, with the name at `si`: tries the text up
+    /// to the next star at each place it fits, as glibc does. Gives where to go on from
+    /// (past that next star), or the outcome when it is decided here.
+    fn star(&self, mut pi: usize, mut si: usize) -> Result<(usize, usize), Outcome> {
+        let len = self.s.len();
+        // Stars and question marks in a row: one star, each `?` one unit.
+        let mut next = self.pat(pi);
+        pi += 1;
+        while next == '*' as u32 || next == '?' as u32 {
+            if next == '?' as u32 {
+                if si == len {
+                    return Err(Outcome::NoMatch);
+                }
+                si += 1;
+            }
+            next = self.pat(pi);
+            pi += 1;
+        }
+        if next == END {
+            return Err(Outcome::Match);
+        }
+        let start = pi - 1;
+        // What the name's unit must be for the rest to have a chance (`[`: any).
+        let first = if next == '[' as u32 {
+            None
+        } else if next == '\\' as u32 {
+            Some(self.pat(pi))
+        } else {
+            Some(next)
+        };
+        for at in si..len {
+            if let Some(f) = first {
+                if f != self.name(at) {
+                    continue;
+                }
+            }
+            match self.from(start, at, true) {
+                Outcome::Match => return Err(Outcome::Match),
+                Outcome::Star(p2, s2) => return Ok((p2, s2)),
+                Outcome::NoMatch => {}
+            }
+        }
+        Err(Outcome::NoMatch)
     }
 
     /// Scans `[...]` from just after its `[` against the unit `u`, as glibc does.
