@@ -2,8 +2,8 @@
 import { abortError, scanError, systemError } from './errors'
 import type { Normalized } from './options'
 import { ProgressPacer } from './progress'
-import { assemble, finalProgress, numberer, type Numberer, pathFields, throwIfSingleRootFailed, totalsOf } from './result'
-import type { LargeFile, Num, Progress, Result, RootResult, ScanError, TreeEntry } from './types'
+import { assemble, finalProgress, numberer, type Numberer, pathFields, progressOf, throwIfSingleRootFailed, totalsOf } from './result'
+import type { LargeFile, Num, Result, RootResult, ScanError, TreeEntry } from './types'
 
 // The napi-generated loader; its types are generated from the Rust declarations (the
 // Rust types are the one declaration of each; these are their JavaScript shapes).
@@ -104,7 +104,8 @@ class NativeRun {
   private tick(pacer: ProgressPacer, p: NativeProgress): void {
     if (this.settled || this.finished) return
     try {
-      pacer.offer(() => ({ ...progressOf(p), elapsedMs: performance.now() - this.started }))
+      // Plain numbers, exact below 2^53; the exact ones come with the result.
+      pacer.offer(() => progressOf(p.totals, Number(p.errors), performance.now() - this.started))
     } catch (e) {
       this.fail(e)
     }
@@ -183,20 +184,6 @@ function resultOf(out: ScanOutcome, n: Normalized, started: number): Result<Num>
   const roots = r.roots.map((root) => toRoot(root, num))
   throwIfSingleRootFailed(n, roots)
   return assemble(n, roots, totalsOf(r.totals, num), Number(r.errorCount), started, 'native')
-}
-
-/** Live counters as plain numbers (exact below 2^53; the exact ones come with the result). */
-function progressOf(p: NativeProgress): Omit<Progress, 'elapsedMs'> {
-  const t = p.totals
-  return {
-    files: Number(t.files),
-    dirs: Number(t.dirs),
-    symlinks: Number(t.symlinks),
-    others: Number(t.others),
-    bytes: Number(t.bytes),
-    diskBytes: Number(t.diskBytes),
-    errors: Number(p.errors),
-  }
 }
 
 function toRoot(r: NativeRoot, num: Numberer): RootResult<Num> {
