@@ -8,6 +8,9 @@
 //! need it and closes when the last of them has opened its own, so a chain thousands of
 //! directories deep holds a handful of fds, and no path is ever resolved from the root.
 //! Where the listing already gives an entry's metadata (Windows), it is counted from there.
+//!
+//! What is counted is the contract in ARCHITECTURE.md, "Semantics", which the TypeScript
+//! walker (src/walker/core.ts) keeps too; "The walker, twice" there pairs their functions.
 
 use std::cell::RefCell;
 use std::collections::HashSet;

@@ -196,7 +196,7 @@ interface ScanShared {
 }
 
 /**
- * The walk of one root (the native walker's Walk::root and its helpers): admit an entry or
+ * The walk of one root (the native walker's RootWalk and its helpers): admit an entry or
  * not, count it, put it in its -d bucket, list a directory, and hand over the finished root.
  */
 class RootWalk {
