@@ -51,6 +51,18 @@ impl Totals {
         self.others += o.others;
     }
 
+    /// What was added since `before` (an earlier reading of the same counters).
+    pub fn since(&self, before: &Totals) -> Totals {
+        Totals {
+            bytes: self.bytes - before.bytes,
+            disk_bytes: self.disk_bytes - before.disk_bytes,
+            files: self.files - before.files,
+            dirs: self.dirs - before.dirs,
+            symlinks: self.symlinks - before.symlinks,
+            others: self.others - before.others,
+        }
+    }
+
     /// Entries of every kind.
     pub fn entries(&self) -> u64 {
         self.files + self.dirs + self.symlinks + self.others

@@ -158,17 +158,6 @@ fn watch_set(
     (set, dirs)
 }
 
-fn diff(a: &Totals, b: &Totals) -> Totals {
-    Totals {
-        bytes: a.bytes - b.bytes,
-        disk_bytes: a.disk_bytes - b.disk_bytes,
-        files: a.files - b.files,
-        dirs: a.dirs - b.dirs,
-        symlinks: a.symlinks - b.symlinks,
-        others: a.others - b.others,
-    }
-}
-
 /// How tasks get run: rayon's scope (parallel) or a plain stack on this thread (serial).
 /// The walker is the same code either way.
 trait Sched<'w> {
@@ -316,7 +305,7 @@ impl<'w> RootWalk<'w> {
         if let Some(failure) = self.state.failure() {
             return Err(failure);
         }
-        let totals = diff(&self.state.slots.sum(), &before);
+        let totals = self.state.slots.sum().since(&before);
         Ok(self.into_result(root.into_bytes(), totals))
     }
 

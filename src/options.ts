@@ -227,3 +227,11 @@ function fn<T>(v: unknown, name: string): ((arg: T) => void) | undefined {
   if (typeof v !== 'function') throw optionTypeError(name, 'a function', v)
   return v as (arg: T) => void
 }
+
+/** RegExp.prototype.test without the lastIndex state of /g and /y (as the Rust side). */
+export function testRegExp(re: RegExp, s: string): boolean {
+  re.lastIndex = 0
+  const hit = re.test(s)
+  re.lastIndex = 0
+  return hit
+}

@@ -11,7 +11,7 @@ import type { Progress } from './types'
  * would slow either walk. A callback of 50 ms is then called about twice a second, one of
  * 1 ms (or less) as often as the interval allows.
  */
-export const GAP_PER_CALLBACK_MS = 9
+const GAP_PER_CALLBACK_MS = 9
 
 export class ProgressPacer {
   /** performance.now() before which a call is dropped. */

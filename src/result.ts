@@ -88,13 +88,15 @@ export function finalProgress(r: Result<Num>): Progress {
 }
 
 /** Entries counted: files, directories, symlinks and the rest. */
-export function entryCount(t: Pick<Totals<number>, 'files' | 'dirs' | 'symlinks' | 'others'>): number {
-  return t.files + t.dirs + t.symlinks + t.others
+export function entryCount(t: Pick<Totals<number>, 'files' | 'dirs' | 'symlinks' | 'others'>): number
+export function entryCount(t: Pick<Totals<bigint>, 'files' | 'dirs' | 'symlinks' | 'others'>): bigint
+export function entryCount(t: Pick<Totals<Num>, 'files' | 'dirs' | 'symlinks' | 'others'>): Num {
+  return (t.files as number) + (t.dirs as number) + (t.symlinks as number) + (t.others as number)
 }
 
 /** A root's counters, as the CLI's JSON and the HTML report list them. */
 export type Counters<N extends Num = number> = Totals<N> & { errorCount: number }
 
-export function countersOf(r: RootResult<number>): Counters {
+export function countersOf<N extends Num>(r: RootResult<N>): Counters<N> {
   return { bytes: r.bytes, diskBytes: r.diskBytes, files: r.files, dirs: r.dirs, symlinks: r.symlinks, others: r.others, errorCount: r.errorCount }
 }

@@ -303,7 +303,7 @@ function visibleLongFlags(): string[] {
  * commander's suggestion for a mistyped long flag: the candidates at the smallest
  * Damerau-Levenshtein distance (at most 3) that are also at least 40% alike.
  */
-export function suggestSimilar(word: string, candidates: string[]): string {
+function suggestSimilar(word: string, candidates: string[]): string {
   const w = word.slice(2)
   let best = 3
   let similar: string[] = []

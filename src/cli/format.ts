@@ -25,7 +25,7 @@ export function human(size: number | bigint, si = false): string {
   return `${whole}${units[k]}`
 }
 
-function ceilDiv(a: bigint, b: bigint): bigint {
+export function ceilDiv(a: bigint, b: bigint): bigint {
   return (a + b - 1n) / b
 }
 

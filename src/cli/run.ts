@@ -6,7 +6,7 @@
 import fs from 'node:fs'
 
 import { dirsize } from '../api'
-import { type Counters, entryCount } from '../result'
+import { type Counters, entryCount, TOTAL_KEYS, zeroTotals } from '../result'
 import type { Progress, Result, RootResult, ScanError } from '../types'
 
 import { type Flags, type Patterns, scanOptions } from './args'
@@ -48,17 +48,12 @@ export async function run(flags: Flags, patterns: Patterns, stderr: NodeJS.Write
   let next = 0 // the next argument to answer, in the order given
   let delivered = 0 // roots the scan has handed back
 
-  const total: Counters<bigint> = { bytes: 0n, diskBytes: 0n, files: 0n, dirs: 0n, symlinks: 0n, others: 0n, errorCount: 0 }
+  const total: Counters<bigint> = { ...zeroTotals(), errorCount: 0 }
   const answer = (r: Root): void => {
     if (page) pageRoots.push(r)
     r = page ? trimmedToFlags(r, depth, flags.top) : r
     reportErrors(r.errors, r.errorCount)
-    total.bytes += r.bytes
-    total.diskBytes += r.diskBytes
-    total.files += r.files
-    total.dirs += r.dirs
-    total.symlinks += r.symlinks
-    total.others += r.others
+    for (const k of TOTAL_KEYS) total[k] += r[k]
     total.errorCount += r.errorCount
     sink.root(r)
   }
@@ -84,11 +79,14 @@ export async function run(flags: Flags, patterns: Patterns, stderr: NodeJS.Write
         top: scanTop,
         signal: interrupt.signal,
         onRoot: onRoot as (r: RootResult<number | bigint>) => void,
-        // Always watched: on Ctrl-C the last counters are the partial size of the root under way.
-        onProgress: (p: Progress) => {
-          last = p
-          status?.update(p)
-        },
+        // Watched where it shows: the status line, and on Ctrl-C the text output's partial
+        // line (the last counters, less the finished roots) for the root under way.
+        onProgress: status || sink.showsPartial
+          ? (p: Progress) => {
+              last = p
+              status?.update(p)
+            }
+          : undefined,
       })) as Result<bigint>
       elapsedMs = result.elapsedMs
       answerEmptyUpTo(flags.paths.length)
@@ -119,7 +117,7 @@ export async function run(flags: Flags, patterns: Patterns, stderr: NodeJS.Write
           // The progress counters run over every root so far: less the finished ones.
           bytes: BigInt(last.bytes) - total.bytes,
           diskBytes: BigInt(last.diskBytes) - total.diskBytes,
-          entries: entryCount(last) - Number(total.files + total.dirs + total.symlinks + total.others),
+          entries: entryCount(last) - Number(entryCount(total)),
         }
       }
       sink.interrupted(partial)

@@ -3,7 +3,7 @@
  * as each root finishes) behind one interface: the run hands each a root at a time, then
  * the end or the interruption. Errors on stderr are the run's, the same for all three.
  */
-import type { Counters } from '../result'
+import { type Counters, countersOf, entryCount } from '../result'
 import type { RootResult } from '../types'
 
 import type { Flags } from './args'
@@ -54,7 +54,7 @@ class TextSink implements Sink {
     if (r.rootError) return // as du: the error on stderr, no line
     // Nothing counted and no error: the root was already counted under an earlier one, or
     // its name is excluded. du prints no line for it either.
-    if (r.files + r.dirs + r.symlinks + r.others === 0n) return
+    if (entryCount(r) === 0n) return
     if (this.flags.depth !== undefined && r.tree) {
       for (const e of r.tree) this.line(this.size(e), e.path, e.pathBuffer)
     } else {
@@ -143,13 +143,7 @@ function rootJson(r: Root): object {
   }
   const doc: Record<string, unknown> = {
     path: r.path,
-    bytes: r.bytes,
-    diskBytes: r.diskBytes,
-    files: r.files,
-    dirs: r.dirs,
-    symlinks: r.symlinks,
-    others: r.others,
-    errorCount: r.errorCount,
+    ...countersOf(r),
     errors: r.errors.map((e) => withRaw({ path: e.path, pathBuffer: e.pathBuffer, code: e.code, message: e.message })),
   }
   if (r.pathBuffer) doc.pathBase64 = r.pathBuffer.toString('base64')

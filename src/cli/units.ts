@@ -2,7 +2,7 @@
  * The units sizes print in: du -h / --si, or blocks of N bytes (-b, -k, -m, -B SIZE), with
  * SIZE read exactly as du 9.1 reads it (gnulib's human_options over xstrtoumax).
  */
-import { human } from './format'
+import { ceilDiv, human } from './format'
 
 export type Units =
   | { kind: 'human'; si: boolean }
@@ -132,8 +132,4 @@ function strtoumax(s: string, from: number): { value: bigint; end: number; overf
 export function formatSize(size: bigint, units: Units): string {
   if (units.kind === 'human') return human(size, units.si)
   return `${ceilDiv(size, units.bytes)}${units.suffix}`
-}
-
-function ceilDiv(a: bigint, b: bigint): bigint {
-  return (a + b - 1n) / b
 }

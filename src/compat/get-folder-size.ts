@@ -6,7 +6,7 @@
 import { join } from 'node:path'
 
 import { systemError } from '../errors'
-import { normalize } from '../options'
+import { normalize, testRegExp } from '../options'
 import { scan } from '../scan'
 import type { ScanError } from '../types'
 import type { AsyncFs } from '../walker/drivers'
@@ -52,7 +52,7 @@ async function measure(itemPath: string, options: getFolderSize.Options = {}, mo
   let size = 0n
   // get-folder-size tests the root itself against `ignore` (and then reports 0); dirsize's
   // own `ignore` is for entries only, so the drop-in does that one test here.
-  if (options.ignore instanceof RegExp && ignoresRoot(options.ignore, itemPath)) return asRequested(size, errors, options, mode)
+  if (options.ignore instanceof RegExp && testRegExp(options.ignore, itemPath)) return asRequested(size, errors, options, mode)
   try {
     const n = normalize(itemPath, { ignore: options.ignore, strict: mode.strict, bigint: true })
     const r = await scan(n, options.fs
@@ -67,14 +67,6 @@ async function measure(itemPath: string, options: getFolderSize.Options = {}, mo
     errors.push(e)
   }
   return asRequested(size, errors, options, mode)
-}
-
-/** Without the lastIndex state a `g` or `y` flag would carry over (as everywhere in dirsize). */
-function ignoresRoot(re: RegExp, itemPath: string): boolean {
-  re.lastIndex = 0
-  const hit = re.test(itemPath)
-  re.lastIndex = 0
-  return hit
 }
 
 /** The size (number or bigint) and errors in the shape the called variant returns. */

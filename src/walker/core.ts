@@ -7,7 +7,7 @@
  * caller's own fs such as memfs) and the sync one (dirsizeSync without the addon).
  */
 import { codeOf } from '../errors'
-import type { Normalized } from '../options'
+import { type Normalized, testRegExp } from '../options'
 import { zeroTotals } from '../result'
 import type { LargeFile, RootResult, ScanError, Totals, TreeEntry } from '../types'
 
@@ -136,7 +136,7 @@ function inside(chain: Chain | undefined, dev: bigint, ino: bigint): boolean {
 }
 
 /** A root as fts (so du) shows it: `dir//` is `dir/`, `///` is `/`, `//` stays. */
-export function trimRoot<P extends FsPath>(root: P): P {
+function trimRoot<P extends FsPath>(root: P): P {
   const sep = (c: number | undefined): boolean => c === 0x2f || (process.platform === 'win32' && c === 0x5c)
   const at = (i: number): number | undefined => (typeof root === 'string' ? root.charCodeAt(i) : root[i])
   let len = root.length
@@ -370,14 +370,6 @@ class RootWalk {
       largest: n.top > 0 ? this.largest.sorted() : undefined,
     }
   }
-}
-
-/** RegExp.prototype.test without the lastIndex state of /g and /y (as the Rust side). */
-function testRegExp(re: RegExp, s: string): boolean {
-  re.lastIndex = 0
-  const hit = re.test(s)
-  re.lastIndex = 0
-  return hit
 }
 
 function messageOf(e: NodeJS.ErrnoException): string {

@@ -17,7 +17,7 @@ export interface TsScanExtras {
   join?: Joiner
 }
 
-export function toScanError(e: WalkError): ScanError & { error: NodeJS.ErrnoException } {
+function toScanError(e: WalkError): ScanError & { error: NodeJS.ErrnoException } {
   const p = pathFields(e.path)
   const out = scanError(p.path, e.errno, e.message, e.syscall, p.pathBuffer) as ScanError & { error: NodeJS.ErrnoException }
   out.code = e.code
