@@ -400,44 +400,31 @@ impl<'w> RootWalk<'w> {
         if !self.filter.is_empty() && self.filter.excludes_root(path) {
             return;
         }
-        if known_dir {
-            let job = DirJob {
-                parent: None,
-                up: None,
-                name: root.clone(),
-                known: None,
-                bucket: None,
-                via_link: false,
-            };
-            return self.dir(job, s);
-        }
-        let meta = match sys::stat_at(sys::cwd(), root, self.opts.follow_symlinks) {
-            Ok(m) => m,
-            Err(e) => return self.root_failed(path.to_vec(), e),
-        };
-        if !self.admit_root(&meta) {
-            return;
-        }
-        if meta.kind == Kind::Dir {
-            let job = DirJob {
-                parent: None,
-                up: None,
-                name: root.clone(),
-                known: Some(meta),
-                bucket: None,
-                via_link: false,
-            };
-            self.dir(job, s);
+        // A root known to be a directory is stat'ed through the fd `dir` opens for it.
+        let known = if known_dir {
+            None
         } else {
-            // du -d N prints a root that is a file too (its level is 0).
-            let bucket = match &self.tree {
-                Some(tree) => tree.bucket(None, 0, || path.to_vec()),
-                None => None,
+            let meta = match sys::stat_at(sys::cwd(), root, self.opts.follow_symlinks) {
+                Ok(m) => m,
+                Err(e) => return self.root_failed(path.to_vec(), e),
             };
-            let mut batch = Batch { totals: Totals::default(), bucket: bucket.as_ref() };
-            self.count(&mut batch, &meta, || path.to_vec());
-            self.flush(&batch, s);
-        }
+            if !self.admit_root(&meta) {
+                return;
+            }
+            if meta.kind != Kind::Dir {
+                // du -d N prints a root that is a file too (its level is 0).
+                let bucket = match &self.tree {
+                    Some(tree) => tree.bucket(None, 0, || path.to_vec()),
+                    None => None,
+                };
+                let mut batch = Batch { totals: Totals::default(), bucket: bucket.as_ref() };
+                self.count(&mut batch, &meta, || path.to_vec());
+                return self.flush(&batch, s);
+            }
+            Some(meta)
+        };
+        let job = DirJob { parent: None, up: None, name: root.clone(), known, bucket: None, via_link: false };
+        self.dir(job, s);
     }
 
     fn root_failed(&self, path: Vec<u8>, e: OsError) {
