@@ -350,13 +350,7 @@ mod tests {
     /// changes what it excludes.
     #[test]
     fn the_name_shortcut_is_exact_on_random_patterns() {
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
-        let mut next = move |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut next = crate::fnmatch::test_rng(0x2545_f491_4f6c_dd1du64);
         let atoms = ["a", "b", "é", "/", "*", "?", "\\", "\\*", "\\/", "-", "]", "[", "[a-c]", "[]a]", "[!a]",
             "[^/]", "[a-]", "[-z]", "[+-1]", "[0-9]", "[[:alpha:]]", "[é]", "[a/]", "[a", "."];
         let parts = ["a", "b", "é", "ab", "a-", "]", "[", "*", ".", "0", "+", "\\", "ba", "aé"];

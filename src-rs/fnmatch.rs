@@ -604,6 +604,17 @@ enum Scan {
     Fail,
 }
 
+/// A small seeded generator for the randomized tests: `next(n)` is below `n` (xorshift64).
+#[cfg(test)]
+pub(crate) fn test_rng(mut seed: u64) -> impl FnMut(usize) -> usize {
+    move |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n as u64) as usize
+    }
+}
+
 #[cfg(test)]
 // The oracle: glibc's own fnmatch, called through FFI (tests only).
 #[allow(unsafe_code)]
@@ -710,13 +721,7 @@ mod tests {
         assert!(!loc.is_null(), "C.UTF-8");
         let old = unsafe { uselocale(loc) };
 
-        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = move |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut next = crate::fnmatch::test_rng(0x9e37_79b9_7f4a_7c15u64);
         let alphabet = [
             "a", "b", "c", "z", "A", "0", "/", ".", "-", "]", "[", "!", "^", ":", "=", "\\", "*",
             "?", " ", "é", "É", "ÿ", "à", "б", "Я", "中", "\u{301}", "«", "\u{a0}", "😀",
