@@ -43,19 +43,20 @@ export function abortError(signal: AbortSignal): Error {
   return err
 }
 
-/** An error of bad input, with the `code` Node gives its own (ERR_INVALID_ARG_TYPE...). */
-export function codedError<E extends Error>(Kind: new (message: string, options?: ErrorOptions) => E, message: string, code: string, options?: ErrorOptions): E & { code: string } {
-  const err = new Kind(`dirsize: ${message}`, options) as E & { code: string }
-  err.code = code
+export function optionTypeError(option: string, expected: string, got: unknown): TypeError {
+  const err = new TypeError(`dirsize: ${option} must be ${expected}, got ${describe(got)}`) as TypeError & {
+    code: string
+  }
+  err.code = 'ERR_INVALID_ARG_TYPE'
   return err
 }
 
-export function optionTypeError(option: string, expected: string, got: unknown): TypeError {
-  return codedError(TypeError, `${option} must be ${expected}, got ${describe(got)}`, 'ERR_INVALID_ARG_TYPE')
-}
-
 export function optionRangeError(option: string, expected: string, got: unknown): RangeError {
-  return codedError(RangeError, `${option} must be ${expected}, got ${describe(got)}`, 'ERR_OUT_OF_RANGE')
+  const err = new RangeError(`dirsize: ${option} must be ${expected}, got ${describe(got)}`) as RangeError & {
+    code: string
+  }
+  err.code = 'ERR_OUT_OF_RANGE'
+  return err
 }
 
 function describe(v: unknown): string {

@@ -1,9 +1,9 @@
 /** The native backend: calls the Rust scan and turns its plain outcome into a Result. */
-import { abortError, codedError, scanError, systemError } from './errors'
+import { abortError, scanError, systemError } from './errors'
 import type { Normalized } from './options'
 import { ProgressPacer } from './progress'
-import { assemble, finalProgress, numberer, type Numberer, pathFields, progressOf, rootOf, throwIfSingleRootFailed, totalsOf } from './result'
-import type { Num, Result, RootResult, ScanError } from './types'
+import { assemble, finalProgress, numberer, type Numberer, pathFields, progressOf, throwIfSingleRootFailed, totalsOf } from './result'
+import type { LargeFile, Num, Result, RootResult, ScanError, TreeEntry } from './types'
 
 // The napi-generated loader; its types are generated from the Rust declarations (the
 // Rust types are the one declaration of each; these are their JavaScript shapes).
@@ -167,7 +167,12 @@ class RootBarrier {
  * count the system will not start is a RangeError (the value being well-formed).
  */
 function optionError(e: NativeOptionError): Error {
-  return e.outOfRange ? codedError(RangeError, e.message, 'ERR_OUT_OF_RANGE') : codedError(TypeError, e.message, 'ERR_INVALID_ARG_VALUE')
+  const range = e.outOfRange
+  const err = (range ? new RangeError(`dirsize: ${e.message}`) : new TypeError(`dirsize: ${e.message}`)) as Error & {
+    code: string
+  }
+  err.code = range ? 'ERR_OUT_OF_RANGE' : 'ERR_INVALID_ARG_VALUE'
+  return err
 }
 
 function resultOf(out: ScanOutcome, n: Normalized, started: number): Result<Num> {
@@ -182,10 +187,28 @@ function resultOf(out: ScanOutcome, n: Normalized, started: number): Result<Num>
 }
 
 function toRoot(r: NativeRoot, num: Numberer): RootResult<Num> {
-  return rootOf(r, r.totals, toScanError, num)
+  const { path, pathBuffer } = pathFields(r.path)
+  const root: RootResult<Num> = { path, ...totalsOf(r.totals, num), errors: r.errors.map(toScanError), errorCount: Number(r.errorCount) }
+  if (pathBuffer) root.pathBuffer = pathBuffer
+  if (r.rootError) root.rootError = toScanError(r.rootError)
+  if (r.tree) {
+    root.tree = r.tree.map((e) => withPath<TreeEntry<Num>>(e.path, { bytes: num(e.bytes), diskBytes: num(e.diskBytes), files: num(e.files), depth: e.depth }))
+  }
+  if (r.largest) {
+    root.largest = r.largest.map((f) => withPath<LargeFile<Num>>(f.path, { bytes: num(f.bytes), diskBytes: num(f.diskBytes) }))
+  }
+  return root
 }
 
 function toScanError(e: NativeError): ScanError {
   const { path, pathBuffer } = pathFields(e.path)
   return scanError(path, e.errno, e.message, e.syscall, pathBuffer)
+}
+
+/** An entry with its path first, as the Result lists it, and its exact bytes when lossy. */
+function withPath<T extends { path: string; pathBuffer?: Buffer }>(p: string | Buffer, rest: Omit<T, 'path' | 'pathBuffer'>): T {
+  const { path, pathBuffer } = pathFields(p)
+  const v = { path, ...rest } as T
+  if (pathBuffer) v.pathBuffer = pathBuffer
+  return v
 }

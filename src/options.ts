@@ -1,7 +1,7 @@
 /** Checks a call's arguments before any work, and names the option that is wrong. */
 import { types } from 'node:util'
 
-import { codedError, optionRangeError, optionTypeError } from './errors'
+import { optionRangeError, optionTypeError } from './errors'
 import type { Num, Options, Progress, RootResult } from './types'
 
 /** A root as the scan takes it: the caller's string, or a private copy of its bytes. */
@@ -71,7 +71,9 @@ export function normalize(pathOrPaths: unknown, options: unknown): Normalized {
   }
   for (const key of keys) {
     if (!Object.hasOwn(OPTIONS, key)) {
-      throw codedError(TypeError, `unknown option ${JSON.stringify(key)}`, 'ERR_INVALID_ARG_VALUE')
+      const err = new TypeError(`dirsize: unknown option ${JSON.stringify(key)}`) as TypeError & { code: string }
+      err.code = 'ERR_INVALID_ARG_VALUE'
+      throw err
     }
   }
   // Each option is read once: a getter cannot pass validation with one value and then hand
@@ -129,7 +131,9 @@ function elements(list: unknown[], name: string, expected: string): unknown[] {
       throw unreadable(`${name}[${i}]`, e)
     }
     if (!present) {
-      throw codedError(TypeError, `${name}[${i}] must be ${expected}, got an empty slot (a hole in the array)`, 'ERR_INVALID_ARG_TYPE')
+      const err = new TypeError(`dirsize: ${name}[${i}] must be ${expected}, got an empty slot (a hole in the array)`) as TypeError & { code: string }
+      err.code = 'ERR_INVALID_ARG_TYPE'
+      throw err
     }
   }
   return out
@@ -143,7 +147,9 @@ function unreadable(name: string, cause: unknown): TypeError {
   } catch {
     why = 'a value that cannot be shown'
   }
-  return codedError(TypeError, `${name} could not be read: ${why}`, 'ERR_INVALID_ARG_VALUE', { cause })
+  const err = new TypeError(`dirsize: ${name} could not be read: ${why}`, { cause }) as TypeError & { code: string }
+  err.code = 'ERR_INVALID_ARG_VALUE'
+  return err
 }
 
 /** An integer option from min to max; `fallback` when absent (else undefined). */

@@ -1,7 +1,7 @@
 /** Builds the public Result from per-root results, whichever backend produced them. */
 import { systemError } from './errors'
 import type { Normalized } from './options'
-import type { Backend, Num, Progress, Result, RootResult, ScanError, Totals } from './types'
+import type { Backend, Num, Progress, Result, RootResult, Totals } from './types'
 
 export type Numberer = (v: bigint) => Num
 
@@ -99,31 +99,4 @@ export type Counters<N extends Num = number> = Totals<N> & { errorCount: number 
 
 export function countersOf<N extends Num>(r: RootResult<N>): Counters<N> {
   return { bytes: r.bytes, diskBytes: r.diskBytes, files: r.files, dirs: r.dirs, symlinks: r.symlinks, others: r.others, errorCount: r.errorCount }
-}
-
-/** A path as a backend hands it over: text, or the exact bytes. */
-type AnyPath = string | Buffer
-
-/**
- * A root as the Result lists it, from either backend's own (paths as text or exact bytes,
- * sums as bigints); `error` turns that backend's error into a ScanError.
- */
-export function rootOf<E>(
-  r: {
-    path: AnyPath
-    errors: E[]
-    errorCount: number | bigint
-    rootError?: E | null
-    tree?: Array<{ path: AnyPath; bytes: bigint; diskBytes: bigint; files: bigint; depth: number }> | null
-    largest?: Array<{ path: AnyPath; bytes: bigint; diskBytes: bigint }> | null
-  },
-  totals: Totals<bigint>,
-  error: (e: E) => ScanError,
-  num: Numberer,
-): RootResult<Num> {
-  const root: RootResult<Num> = { ...pathFields(r.path), ...totalsOf(totals, num), errors: r.errors.map(error), errorCount: Number(r.errorCount) }
-  if (r.rootError) root.rootError = error(r.rootError)
-  if (r.tree) root.tree = r.tree.map((e) => ({ ...pathFields(e.path), bytes: num(e.bytes), diskBytes: num(e.diskBytes), files: num(e.files), depth: e.depth }))
-  if (r.largest) root.largest = r.largest.map((f) => ({ ...pathFields(f.path), bytes: num(f.bytes), diskBytes: num(f.diskBytes) }))
-  return root
 }

@@ -3,7 +3,7 @@ import { abortError, scanError } from '../errors'
 import type { Normalized } from '../options'
 import { ProgressPacer } from '../progress'
 import {
-  assemble, finalProgress, numberer, type Numberer, pathFields, progressOf, rootOf, throwIfSingleRootFailed, TOTAL_KEYS, totalsOf,
+  assemble, finalProgress, numberer, type Numberer, pathFields, progressOf, throwIfSingleRootFailed, TOTAL_KEYS, totalsOf,
   zeroTotals,
 } from '../result'
 import type { Num, Result, RootResult, ScanError } from '../types'
@@ -27,7 +27,18 @@ function toScanError(e: WalkError): ScanError & { error: NodeJS.ErrnoException }
 }
 
 function toRoot(r: WalkRoot, num: Numberer): RootResult<Num> {
-  return rootOf(r, r, toScanError, num)
+  const root: RootResult<Num> = {
+    ...pathFields(r.path),
+    ...totalsOf(r, num),
+    errors: r.errors.map(toScanError),
+    errorCount: r.errorCount,
+  }
+  if (r.rootError) root.rootError = toScanError(r.rootError)
+  if (r.tree) {
+    root.tree = r.tree.map((e) => ({ ...pathFields(e.path), bytes: num(e.bytes), diskBytes: num(e.diskBytes), files: num(e.files), depth: e.depth }))
+  }
+  if (r.largest) root.largest = r.largest.map((f) => ({ ...pathFields(f.path), bytes: num(f.bytes), diskBytes: num(f.diskBytes) }))
+  return root
 }
 
 /** Gathers finished roots: the running sums, and each root handed on or kept. */
