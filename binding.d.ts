@@ -18,6 +18,29 @@ export declare class CancelToken {
 }
 
 /**
+ * The chunks of an export, for JavaScript to pull one at a time (`next`) and write where
+ * it is asked to: a chunk is made only when one of the few in flight has been taken, so a
+ * slow sink holds the writer back instead of letting chunks pile up in memory.
+ */
+export declare class ExportChunks {
+  /** Room for four chunks (1 MiB) between the writer and JavaScript. */
+  constructor()
+  /**
+   * The next chunk, or null once the document is whole (or was not written: the scan's
+   * outcome says why). Waits off the JavaScript thread.
+   */
+  next(): Promise<Buffer | null>
+  /** No more chunks are wanted (the sink failed): the writer stops at its next one. */
+  close(): void
+}
+
+/**
+ * `scan` that also saves the tree in ncdu's JSON format (with ncdu's extended fields if
+ * asked) into `chunks`, once the walk has ended. One root: ncdu's format holds one tree.
+ */
+export declare function exportScan(roots: Array<string | Buffer>, options: ScanOptions, extended: boolean, chunks: ExportChunks, onProgress?: ((arg: Progress) => void) | undefined | null, cancel?: CancelToken | undefined | null): Promise<ScanOutcome>
+
+/**
  * An ECMAScript regular expression. A JavaScript RegExp converts as it is: napi reads its
  * `source` and `flags` properties.
  */

@@ -836,5 +836,7 @@ function __napiStampBindingTarget(exportsObject, target) {
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
 module.exports.CancelToken = nativeBinding.CancelToken
+module.exports.ExportChunks = nativeBinding.ExportChunks
+module.exports.exportScan = nativeBinding.exportScan
 module.exports.scan = nativeBinding.scan
 module.exports.scanSync = nativeBinding.scanSync

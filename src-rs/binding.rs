@@ -7,7 +7,9 @@
 
 use std::ffi::CString;
 use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
-use std::sync::Arc;
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+use std::sync::{Arc, Mutex};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use napi::bindgen_prelude::*;
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
@@ -122,10 +124,15 @@ fn run(
     cancel: Arc<AtomicBool>,
     progress: Option<&ProgressFn>,
     on_root: Option<&RootFn>,
+    export: Option<&ExportTo>,
 ) -> ScanOutcome {
     let scan = match Scan::cancelled_by(options, cancel) {
         Ok(scan) => scan,
         Err(e) => return ScanOutcome::refused(e),
+    };
+    let scan = match (export, roots.first()) {
+        (Some(x), Some(root)) => scan.exporting(root, x.extended),
+        _ => scan,
     };
     let mut delivered = 0u32;
     let mut kept = Vec::new();
@@ -144,6 +151,11 @@ fn run(
         }),
         None => scan.run_each(roots, each),
     };
+    if let (Some(x), Ok(_)) = (export, &r) {
+        let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+        // A send fails once JavaScript has closed its end (the sink failed): writing stops.
+        scan.write_export(now, |chunk| x.chunks.send(chunk).is_ok());
+    }
     ScanOutcome::of(r.map(|r| ScanResult { roots: kept, ..r }), delivered)
 }
 
@@ -154,6 +166,7 @@ pub struct ScanTask {
     cancel: Arc<AtomicBool>,
     progress: Option<ProgressFn>,
     on_root: Option<RootFn>,
+    export: Option<ExportTo>,
 }
 
 impl Task for ScanTask {
@@ -161,10 +174,19 @@ impl Task for ScanTask {
     type JsValue = ScanOutcome;
 
     fn compute(&mut self) -> Result<Self::Output> {
-        let out = run(&self.roots, &self.options, self.cancel.clone(), self.progress.as_ref(), self.on_root.as_ref());
-        // Release the functions now: no call can come after the result.
+        let out = run(
+            &self.roots,
+            &self.options,
+            self.cancel.clone(),
+            self.progress.as_ref(),
+            self.on_root.as_ref(),
+            self.export.as_ref(),
+        );
+        // Release the functions now: no call can come after the result. Dropping the
+        // export's sender ends its chunks (`ExportChunks::next` gives null).
         self.progress = None;
         self.on_root = None;
+        self.export = None;
         Ok(out)
     }
 
@@ -183,6 +205,17 @@ pub fn scan(
     on_root: Option<Function<'_, RootResult, ()>>,
     cancel: Option<&CancelToken>,
 ) -> Result<AsyncTask<ScanTask>> {
+    scan_task(roots, options, on_progress, on_root, cancel, None)
+}
+
+fn scan_task(
+    roots: Vec<Either<String, Buffer>>,
+    options: ScanOptions,
+    on_progress: Option<Function<'_, Progress, ()>>,
+    on_root: Option<Function<'_, RootResult, ()>>,
+    cancel: Option<&CancelToken>,
+    export: Option<ExportTo>,
+) -> Result<AsyncTask<ScanTask>> {
     let roots = roots_of(roots)?;
     let progress = match on_progress {
         Some(f) => Some(
@@ -199,11 +232,91 @@ pub fn scan(
         None => None,
     };
     let cancel = cancel.map(|c| c.flag.clone()).unwrap_or_default();
-    Ok(AsyncTask::new(ScanTask { roots, options, cancel, progress, on_root }))
+    Ok(AsyncTask::new(ScanTask { roots, options, cancel, progress, on_root, export }))
+}
+
+/// Where an export's chunks go: the sending end of an `ExportChunks`.
+struct ExportTo {
+    extended: bool,
+    chunks: SyncSender<Vec<u8>>,
+}
+
+/// The chunks of an export, for JavaScript to pull one at a time (`next`) and write where
+/// it is asked to: a chunk is made only when one of the few in flight has been taken, so a
+/// slow sink holds the writer back instead of letting chunks pile up in memory.
+#[napi]
+pub struct ExportChunks {
+    sender: Mutex<Option<SyncSender<Vec<u8>>>>,
+    receiver: Mutex<Option<Arc<Mutex<Receiver<Vec<u8>>>>>>,
+}
+
+#[napi]
+impl ExportChunks {
+    /// Room for four chunks (1 MiB) between the writer and JavaScript.
+    #[napi(constructor)]
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        let (tx, rx) = sync_channel(4);
+        ExportChunks { sender: Mutex::new(Some(tx)), receiver: Mutex::new(Some(Arc::new(Mutex::new(rx)))) }
+    }
+
+    /// The next chunk, or null once the document is whole (or was not written: the scan's
+    /// outcome says why). Waits off the JavaScript thread.
+    #[napi(ts_return_type = "Promise<Buffer | null>")]
+    pub fn next(&self) -> AsyncTask<NextChunk> {
+        AsyncTask::new(NextChunk { from: self.receiver.lock().unwrap_or_else(|p| p.into_inner()).clone() })
+    }
+
+    /// No more chunks are wanted (the sink failed): the writer stops at its next one.
+    #[napi]
+    pub fn close(&self) {
+        // A `next` still waiting holds its own reference; the channel closes when it is done.
+        self.receiver.lock().unwrap_or_else(|p| p.into_inner()).take();
+    }
+}
+
+/// One `ExportChunks::next`.
+pub struct NextChunk {
+    from: Option<Arc<Mutex<Receiver<Vec<u8>>>>>,
+}
+
+impl Task for NextChunk {
+    type Output = Option<Vec<u8>>;
+    type JsValue = Option<Buffer>;
+
+    fn compute(&mut self) -> Result<Self::Output> {
+        Ok(match self.from.take() {
+            Some(rx) => rx.lock().unwrap_or_else(|p| p.into_inner()).recv().ok(),
+            None => None,
+        })
+    }
+
+    fn resolve(&mut self, _env: Env, output: Self::Output) -> Result<Self::JsValue> {
+        Ok(output.map(Buffer::from))
+    }
+}
+
+/// `scan` that also saves the tree in ncdu's JSON format (with ncdu's extended fields if
+/// asked) into `chunks`, once the walk has ended. One root: ncdu's format holds one tree.
+#[napi(ts_return_type = "Promise<ScanOutcome>")]
+pub fn export_scan(
+    roots: Vec<Either<String, Buffer>>,
+    options: ScanOptions,
+    extended: bool,
+    chunks: &ExportChunks,
+    on_progress: Option<Function<'_, Progress, ()>>,
+    cancel: Option<&CancelToken>,
+) -> Result<AsyncTask<ScanTask>> {
+    let sender = chunks.sender.lock().unwrap_or_else(|p| p.into_inner()).take();
+    let sender = sender.ok_or_else(|| Error::new(Status::InvalidArg, "these chunks were given to an export already"))?;
+    if roots.len() != 1 {
+        return Err(Error::new(Status::InvalidArg, "an export takes one root"));
+    }
+    scan_task(roots, options, on_progress, None, cancel, Some(ExportTo { extended, chunks: sender }))
 }
 
 /// The same scan, on the calling thread's behalf (it blocks until done).
 #[napi]
 pub fn scan_sync(roots: Vec<Either<String, Buffer>>, options: ScanOptions) -> Result<ScanOutcome> {
-    Ok(run(&roots_of(roots)?, &options, Arc::default(), None, None))
+    Ok(run(&roots_of(roots)?, &options, Arc::default(), None, None, None))
 }

@@ -55,6 +55,7 @@
 mod binding;
 pub mod breakdown;
 pub mod exclude;
+pub mod export;
 pub mod fnmatch;
 mod fnmatch_ctype;
 pub mod links;

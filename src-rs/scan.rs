@@ -7,11 +7,12 @@
 //!
 //! Kept to Rust 1.63, with the walker: see lib.rs.
 
-use std::ffi::CString;
+use std::ffi::{CStr, CString};
 use std::sync::atomic::AtomicBool;
 use std::sync::{mpsc, Arc};
 use std::time::Duration;
 
+use crate::export::Export;
 use crate::options::{Filter, OptionError, ScanOptions};
 use crate::result::{Progress, RootResult, ScanFailure, ScanResult};
 use crate::walk::{walk_roots, ScanState};
@@ -24,6 +25,7 @@ pub struct Scan {
     /// None: one thread, walked serially on the caller's.
     pool: Option<Arc<rayon::ThreadPool>>,
     state: ScanState,
+    export: Option<Export>,
 }
 
 impl Scan {
@@ -48,7 +50,26 @@ impl Scan {
             })?),
         };
         let workers = pool.as_ref().map_or(0, |p| p.current_num_threads());
-        Ok(Scan { options: options.clone(), filter, pool, state: ScanState::new(workers, cancel) })
+        Ok(Scan { options: options.clone(), filter, pool, state: ScanState::new(workers, cancel), export: None })
+    }
+
+    /// This scan also saves what it walks in ncdu's JSON format (export.rs), with ncdu's
+    /// extended fields if asked; `write_export` hands the document out once it has run.
+    /// ncdu's format holds one tree: meant for a scan of one root.
+    pub fn exporting(mut self, root: &CStr, extended: bool) -> Scan {
+        let name = crate::export::root_name(root, self.options.follow_symlinks);
+        self.export = Some(Export::new(name, extended, self.options.count_links));
+        self
+    }
+
+    /// The document of a scan made `exporting`, after its run, in chunks to `sink` (which
+    /// says false to stop it). False when nothing was written whole: no export, no root to
+    /// write (it could not be read), or the sink stopped it.
+    pub fn write_export(&self, timestamp: u64, sink: impl FnMut(Vec<u8>) -> bool) -> bool {
+        match &self.export {
+            Some(e) => e.write(timestamp, sink),
+            None => false,
+        }
     }
 
     /// Asks the walk to stop; it ends with `ScanFailure::Aborted`.
@@ -72,7 +93,7 @@ impl Scan {
     /// Scans `roots`, handing each root's result to `each` as soon as that root is done;
     /// the result's `roots` stays empty (results do not pile up over thousands of roots).
     pub fn run_each(&self, roots: &[CString], each: impl FnMut(RootResult)) -> Result<ScanResult, ScanFailure> {
-        walk_roots(roots, &self.options, &self.filter, self.pool.as_deref(), &self.state, each)
+        walk_roots(roots, &self.options, &self.filter, self.pool.as_deref(), &self.state, self.export.as_ref(), each)
     }
 
     /// `run_each`, and `on_progress` every `progress_interval_ms` while the walk runs, from a

@@ -21,6 +21,7 @@ use std::sync::{Arc, Mutex};
 use rayon::iter::{IntoParallelRefIterator, ParallelIterator};
 
 use crate::breakdown::{Top, Tree, TreeNode};
+use crate::export::{Export, ExportDir, Refused};
 use crate::links::LinkSet;
 use crate::options::{Filter, ScanOptions};
 use crate::path::{push_name, trim_root, PathNode};
@@ -92,6 +93,7 @@ pub(crate) fn walk_roots(
     filter: &Filter,
     pool: Option<&rayon::ThreadPool>,
     state: &ScanState,
+    export: Option<&Export>,
     mut each: impl FnMut(RootResult),
 ) -> Result<ScanResult, ScanFailure> {
     let links = LinkSet::default();
@@ -113,6 +115,7 @@ pub(crate) fn walk_roots(
             tree: opts.depth.map(Tree::new),
             top: (opts.top > 0).then(|| Top::new(opts.top as usize)),
             root_error: Mutex::new(None),
+            export,
         };
         let r = walker.walk(root, known_dir, pool)?;
         result.totals.add(&r.totals);
@@ -220,6 +223,8 @@ struct DirJob {
     bucket: Option<Arc<TreeNode>>,
     /// Reached by following a symlink (or an entry of unknown type, stat'ed with follow).
     via_link: bool,
+    /// The parent's node in the export (None: no export, or the root).
+    out: Option<Arc<ExportDir>>,
 }
 
 impl DirJob {
@@ -258,6 +263,7 @@ struct ChunkJob {
     bucket: Option<Arc<TreeNode>>,
     /// NUL-terminated names, back to back: one allocation per chunk, not per entry.
     names: Vec<u8>,
+    out: Option<Arc<ExportDir>>,
 }
 
 /// The walk of one root: what it shares with the scan's other roots (options, filter, state,
@@ -278,6 +284,8 @@ struct RootWalk<'w> {
     tree: Option<Tree>,
     top: Option<Top>,
     root_error: Mutex<Option<ScanError>>,
+    /// Saving the scan in ncdu's format (export.rs): every entry is also written there.
+    export: Option<&'w Export>,
 }
 
 thread_local! {
@@ -288,6 +296,16 @@ thread_local! {
 struct Batch<'a> {
     totals: Totals,
     bucket: Option<&'a Arc<TreeNode>>,
+    /// The export's node of the directory whose entries these are, and the entries
+    /// serialised for it, handed over with the counts.
+    node: Option<Arc<ExportDir>>,
+    entries: Vec<u8>,
+}
+
+impl<'a> Batch<'a> {
+    fn new(bucket: Option<&'a Arc<TreeNode>>, node: Option<Arc<ExportDir>>) -> Batch<'a> {
+        Batch { totals: Totals::default(), bucket, node, entries: Vec::new() }
+    }
 }
 
 impl<'w> RootWalk<'w> {
@@ -387,10 +405,31 @@ impl<'w> RootWalk<'w> {
         }
     }
 
-    fn flush<S: Sched<'w>>(&self, batch: &Batch<'_>, s: &S) {
+    fn flush<S: Sched<'w>>(&self, batch: &mut Batch<'_>, s: &S) {
         self.state.slots.flush(s.slot(), &batch.totals);
         if let Some(b) = batch.bucket {
             b.add(&batch.totals);
+        }
+        if let Some(node) = &batch.node {
+            node.add(std::mem::take(&mut batch.entries));
+        }
+    }
+
+    /// Why `admit` refused `m`, as the export lists it.
+    fn refusal(&self, m: &Meta) -> Refused {
+        if self.opts.one_file_system && m.dev != self.root_dev.load(Relaxed) {
+            Refused::OtherFs
+        } else {
+            Refused::Counted
+        }
+    }
+
+    /// A directory task's entry that is not walked: listed in its parent's node by `write`.
+    fn export_in_parent(&self, job: &DirJob, write: impl FnOnce(&Export, &mut Vec<u8>, &Arc<ExportDir>, &[u8])) {
+        if let (Some(e), Some(parent)) = (self.export, &job.out) {
+            let mut entries = Vec::new();
+            write(e, &mut entries, parent, job.name.to_bytes());
+            parent.add(entries);
         }
     }
 
@@ -398,6 +437,9 @@ impl<'w> RootWalk<'w> {
     fn root<S: Sched<'w>>(&'w self, root: &CString, known_dir: bool, s: &S) {
         let path = root.as_bytes();
         if !self.filter.is_empty() && self.filter.excludes_root(path) {
+            if let Some(e) = self.export {
+                e.excluded_root();
+            }
             return;
         }
         // A root known to be a directory is stat'ed through the fd `dir` opens for it.
@@ -417,13 +459,16 @@ impl<'w> RootWalk<'w> {
                     Some(tree) => tree.bucket(None, 0, || path.to_vec()),
                     None => None,
                 };
-                let mut batch = Batch { totals: Totals::default(), bucket: bucket.as_ref() };
+                let mut batch = Batch::new(bucket.as_ref(), None);
                 self.count(&mut batch, &meta, || path.to_vec());
-                return self.flush(&batch, s);
+                if let Some(e) = self.export {
+                    e.file_root(&meta);
+                }
+                return self.flush(&mut batch, s);
             }
             Some(meta)
         };
-        let job = DirJob { parent: None, up: None, name: root.clone(), known, bucket: None, via_link: false };
+        let job = DirJob { parent: None, up: None, name: root.clone(), known, bucket: None, via_link: false, out: None };
         self.dir(job, s);
     }
 
@@ -483,8 +528,11 @@ impl<'w> RootWalk<'w> {
             Some(m) => m,
             None => match sys::stat_dir(&fd) {
                 Ok(m) if self.admit_dir(&job, &m) => m,
-                Ok(_) => return,
-                Err(e) => return self.stat_failed(&job, e),
+                Ok(m) => return self.export_in_parent(&job, |e, out, p, name| e.refused(out, p, name, &m, self.refusal(&m))),
+                Err(e) => {
+                    self.export_in_parent(&job, |e, out, _, name| e.unreadable(out, name));
+                    return self.stat_failed(&job, e);
+                }
             },
         };
         if job.inside_itself(&m) {
@@ -492,15 +540,16 @@ impl<'w> RootWalk<'w> {
         }
         let bucket = self.bucket(&job, || job.path());
         let guarded = job.guarded(&m);
+        let out = self.export.map(|e| e.dir(job.out.as_ref(), job.name.to_bytes(), &m));
         let node = match &job.up {
             Some(up) => up.child(job.name, m.dev, m.ino, guarded),
             None => PathNode::root(job.name, m.dev, m.ino),
         };
-        let mut batch = Batch { totals: Totals::default(), bucket: bucket.as_ref() };
+        let mut batch = Batch::new(bucket.as_ref(), out);
         self.count(&mut batch, &m, || node.path());
         let fd = Arc::new(fd);
         self.list(&fd, &node, &mut batch, s);
-        self.flush(&batch, s);
+        self.flush(&mut batch, s);
     }
 
     /// A directory that could not be opened: counts what its parent can see of it, then
@@ -510,8 +559,11 @@ impl<'w> RootWalk<'w> {
             Some(m) => m,
             None => match sys::stat_at(parent_fd, &job.name, self.opts.follow_symlinks) {
                 Ok(m) if self.admit_dir(job, &m) => m,
-                Ok(_) => return,
-                Err(e) => return self.stat_failed(job, e),
+                Ok(m) => return self.export_in_parent(job, |e, out, p, name| e.refused(out, p, name, &m, self.refusal(&m))),
+                Err(e) => {
+                    self.export_in_parent(job, |e, out, _, name| e.unreadable(out, name));
+                    return self.stat_failed(job, e);
+                }
             },
         };
         let is_dir = m.kind == Kind::Dir;
@@ -521,9 +573,16 @@ impl<'w> RootWalk<'w> {
         // Replaced by a non-directory since it was listed: counted as what it is now, in
         // its parent's bucket.
         let bucket = if is_dir { self.bucket(job, || job.path()) } else { job.bucket.clone() };
-        let mut batch = Batch { totals: Totals::default(), bucket: bucket.as_ref() };
+        let mut batch = Batch::new(bucket.as_ref(), None);
         self.count(&mut batch, &m, || job.path());
-        self.flush(&batch, s);
+        self.flush(&mut batch, s);
+        match (self.export, job.up.is_none()) {
+            // A root that cannot be listed is still the document's root.
+            (Some(e), true) if is_dir => e.dir(None, job.name.to_bytes(), &m).set_read_error(),
+            (Some(e), true) => e.file_root(&m),
+            _ if is_dir => self.export_in_parent(job, |e, out, p, name| e.unopened(out, p, name, &m)),
+            _ => self.export_in_parent(job, |e, out, p, name| e.entry(out, Some(p), name, &m)),
+        }
         if is_dir {
             self.error(job.path(), open_err, "scandir");
         }
@@ -535,7 +594,8 @@ impl<'w> RootWalk<'w> {
     fn list<S: Sched<'w>>(&'w self, fd: &Arc<Dir>, node: &Arc<PathNode>, batch: &mut Batch<'_>, s: &S) {
         let follow = self.opts.follow_symlinks;
         let mut paths = EntryPaths::new(self.filter, node);
-        let mut chunks = Chunker { dir: fd, node, bucket: batch.bucket.cloned(), names: Vec::new(), pending: 0 };
+        let mut chunks =
+            Chunker { dir: fd, node, bucket: batch.bucket.cloned(), names: Vec::new(), pending: 0, out: batch.node.clone() };
         let listed = READER.with(|reader| {
             let mut reader = reader.borrow_mut();
             reader.for_each(fd, |name, hint| {
@@ -543,6 +603,9 @@ impl<'w> RootWalk<'w> {
                     return false;
                 }
                 if paths.excluded(self.filter, name.to_bytes()) {
+                    if let Some(e) = self.export {
+                        e.excluded(&mut batch.entries, name.to_bytes());
+                    }
                     return true;
                 }
                 match hint {
@@ -554,6 +617,7 @@ impl<'w> RootWalk<'w> {
                             known: None,
                             bucket: chunks.bucket.clone(),
                             via_link: false,
+                            out: chunks.out.clone(),
                         };
                         s.spawn(self, Job::Dir(job));
                     }
@@ -571,6 +635,9 @@ impl<'w> RootWalk<'w> {
             })
         });
         if let Err(e) = listed {
+            if let Some(out) = &batch.node {
+                out.set_read_error();
+            }
             self.error(node.path(), e, "scandir");
         }
         if !chunks.names.is_empty() {
@@ -579,9 +646,9 @@ impl<'w> RootWalk<'w> {
     }
 
     fn chunk<S: Sched<'w>>(&'w self, job: ChunkJob, s: &S) {
-        let mut batch = Batch { totals: Totals::default(), bucket: job.bucket.as_ref() };
+        let mut batch = Batch::new(job.bucket.as_ref(), job.out);
         self.stat_names(&job.dir, &job.node, &job.names, &mut batch, s);
-        self.flush(&batch, s);
+        self.flush(&mut batch, s);
     }
 
     fn stat_names<S: Sched<'w>>(
@@ -602,7 +669,12 @@ impl<'w> RootWalk<'w> {
             match sys::stat_at(sys::borrow(dir), name, follow) {
                 // With follow, what is stat'ed here may be a link to a directory.
                 Ok(m) => self.count_or_descend(dir, node, name, m, follow, batch, s),
-                Err(e) => self.error(node.join(name.to_bytes()), e, self.stat_call()),
+                Err(e) => {
+                    if let Some(export) = self.export {
+                        export.unreadable(&mut batch.entries, name.to_bytes());
+                    }
+                    self.error(node.join(name.to_bytes()), e, self.stat_call())
+                }
             }
         }
     }
@@ -621,6 +693,9 @@ impl<'w> RootWalk<'w> {
         s: &S,
     ) {
         if !self.admit(&m, false) {
+            if let (Some(e), Some(parent)) = (self.export, &batch.node) {
+                e.refused(&mut batch.entries, parent, name.to_bytes(), &m, self.refusal(&m));
+            }
             return;
         }
         if m.kind == Kind::Dir {
@@ -631,10 +706,14 @@ impl<'w> RootWalk<'w> {
                 known: Some(m),
                 bucket: batch.bucket.cloned(),
                 via_link,
+                out: batch.node.clone(),
             };
             s.spawn(self, Job::Dir(job));
         } else {
             self.count(batch, &m, || node.join(name.to_bytes()));
+            if let Some(e) = self.export {
+                e.entry(&mut batch.entries, batch.node.as_ref(), name.to_bytes(), &m);
+            }
         }
     }
 }
@@ -686,6 +765,7 @@ struct Chunker<'a> {
     /// NUL-terminated names, back to back.
     names: Vec<u8>,
     pending: usize,
+    out: Option<Arc<ExportDir>>,
 }
 
 impl Chunker<'_> {
@@ -703,6 +783,7 @@ impl Chunker<'_> {
             node: self.node.clone(),
             bucket: self.bucket.clone(),
             names: std::mem::take(&mut self.names),
+            out: self.out.clone(),
         })
     }
 }

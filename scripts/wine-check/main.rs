@@ -10,6 +10,8 @@
 mod breakdown;
 #[path = "../../src-rs/exclude.rs"]
 mod exclude;
+#[path = "../../src-rs/export.rs"]
+mod export;
 #[path = "../../src-rs/fnmatch.rs"]
 mod fnmatch;
 #[path = "../../src-rs/fnmatch_ctype.rs"]

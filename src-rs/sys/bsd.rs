@@ -6,7 +6,7 @@ use std::ffi::CStr;
 use rustix::fs::{fstat, statat, AtFlags, FileType, Stat};
 
 use super::unix::offer;
-use super::{Dir, DirRef, Hint, Kind, Meta, OsError};
+use super::{Dir, DirRef, Ext, Hint, Kind, Meta, OsError};
 
 fn meta(s: &Stat) -> Meta {
     Meta {
@@ -18,6 +18,7 @@ fn meta(s: &Stat) -> Meta {
         nlink: s.st_nlink as u64,
         // No such attribute here; mounts (FreeBSD's nullfs included) show their own st_dev.
         mount_root: false,
+        ext: Ext { uid: s.st_uid as u32, gid: s.st_gid as u32, mode: s.st_mode as u32, mtime: s.st_mtime as i64 },
     }
 }
 

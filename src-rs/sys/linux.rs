@@ -6,7 +6,7 @@ use std::mem::MaybeUninit;
 use rustix::fs::{statx, AtFlags, FileType, RawDir, Statx, StatxAttributes, StatxFlags};
 
 use super::unix::offer;
-use super::{Dir, DirRef, Hint, Kind, Meta, OsError};
+use super::{Dir, DirRef, Ext, Hint, Kind, Meta, OsError};
 
 // Only the fields we use: the kernel may skip work for the rest (and must not sync with a
 // remote server to fill them: DONT_SYNC).
@@ -14,7 +14,12 @@ const MASK: StatxFlags = StatxFlags::TYPE
     .union(StatxFlags::SIZE)
     .union(StatxFlags::BLOCKS)
     .union(StatxFlags::INO)
-    .union(StatxFlags::NLINK);
+    .union(StatxFlags::NLINK)
+    // For ncdu's extended export; the inode holds them, so asking costs a local fs nothing.
+    .union(StatxFlags::MODE)
+    .union(StatxFlags::UID)
+    .union(StatxFlags::GID)
+    .union(StatxFlags::MTIME);
 
 fn meta(s: &Statx) -> Meta {
     Meta {
@@ -29,6 +34,7 @@ fn meta(s: &Statx) -> Meta {
         // (correct, only slower: the walker compares it with its ancestors).
         mount_root: !s.stx_attributes_mask.contains(StatxAttributes::MOUNT_ROOT)
             || s.stx_attributes.contains(StatxAttributes::MOUNT_ROOT),
+        ext: Ext { uid: s.stx_uid, gid: s.stx_gid, mode: u32::from(s.stx_mode), mtime: s.stx_mtime.tv_sec },
     }
 }
 

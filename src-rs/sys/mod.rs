@@ -66,6 +66,22 @@ pub struct Meta {
     /// that a walk may be entering a directory it is already inside. False where no such
     /// attribute exists: there a mount shows as a change of device.
     pub mount_root: bool,
+    /// Owner, permissions and modification time: only ncdu's extended export (`-e`) writes
+    /// them (zero where the platform does not give them: Windows).
+    pub ext: Ext,
+}
+
+/// The fields ncdu's extended export adds to an entry.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Ext {
+    /// st_uid.
+    pub uid: u32,
+    /// st_gid.
+    pub gid: u32,
+    /// st_mode, the type bits included (as ncdu writes it).
+    pub mode: u32,
+    /// st_mtime, in whole seconds.
+    pub mtime: i64,
 }
 
 impl Meta {

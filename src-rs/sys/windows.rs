@@ -43,7 +43,7 @@ use windows_sys::Win32::Storage::FileSystem::{
 use windows_sys::Win32::System::IO::IO_STATUS_BLOCK;
 
 use super::wide::{push_wtf8, to_wide};
-use super::{is_dot, FileId, Hint, Kind, Meta, OsError};
+use super::{is_dot, Ext, FileId, Hint, Kind, Meta, OsError};
 
 /// An open directory, with what was learned about it when it was opened.
 pub struct Dir {
@@ -183,6 +183,7 @@ fn stat_handle(h: HANDLE) -> Result<Meta, OsError> {
         nlink: standard.NumberOfLinks as u64,
         // A volume mounted in a folder is a reparse point, walked as a link: see is_link.
         mount_root: false,
+        ext: Ext::default(),
     })
 }
 
@@ -368,6 +369,7 @@ impl DirReader {
                             ino: entry.id,
                             nlink: 0,
                             mount_root: false,
+                            ext: Ext::default(),
                         })
                     };
                     if !f(name, hint) {
