@@ -8,6 +8,7 @@ import type { ReportOptions } from './report/index'
 import { scan, scanSync } from './scan'
 import type { Num, Options, PathArg, Result } from './types'
 
+export { exportScan, type ExportOptions } from './export/index'
 export { backend } from './scan'
 
 /**

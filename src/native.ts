@@ -37,7 +37,14 @@ export function scanNativeSync(b: Binding, n: Normalized): Result<Num> {
   return resultOf(b.scanSync(n.roots, n), n, started)
 }
 
-export function scanNative(b: Binding, n: Normalized): Promise<Result<Num>> {
+/** How a scan starts: `b.scan`, or a scan that also does more (an export). */
+export type NativeStart = (
+  onProgress: ((p: NativeProgress) => void) | undefined,
+  onRoot: ((r: NativeRoot) => void) | undefined,
+  token: InstanceType<Binding['CancelToken']>,
+) => Promise<ScanOutcome>
+
+export function scanNative(b: Binding, n: Normalized, start?: NativeStart): Promise<Result<Num>> {
   const started = performance.now()
   const { signal } = n
   if (signal?.aborted) return Promise.reject(abortError(signal))
@@ -47,7 +54,7 @@ export function scanNative(b: Binding, n: Normalized): Promise<Result<Num>> {
     signal?.addEventListener('abort', run.onAbort, { once: true })
     let pending: Promise<ScanOutcome>
     try {
-      pending = b.scan(n.roots, n, run.onProgress, run.onRoot, token)
+      pending = start ? start(run.onProgress, run.onRoot, token) : b.scan(n.roots, n, run.onProgress, run.onRoot, token)
     } catch (e) {
       run.settle(() => reject(e))
       return

@@ -12,6 +12,7 @@ import { zeroTotals } from '../result'
 import type { LargeFile, RootResult, ScanError, Totals, TreeEntry } from '../types'
 
 import { duChild, duRoot, Exclude } from './exclude'
+import type { ExportDir, ExportTree, Refused } from './export'
 
 /** What the walker needs of a stat result (Node's BigIntStats has it all). */
 export interface StatLike {
@@ -24,6 +25,11 @@ export interface StatLike {
   dev?: bigint
   ino: bigint
   nlink?: bigint
+  // For ncdu's extended export only.
+  uid?: bigint
+  gid?: bigint
+  mode?: bigint
+  mtimeMs?: bigint
 }
 
 /** A path: a Buffer with the real file system (exact bytes), a string with a caller's fs. */
@@ -72,6 +78,8 @@ export interface WalkSetup {
   stopped?: () => boolean
   /** Counters so far, for progress reporting. */
   live?: Totals<bigint> & { errors: number }
+  /** Saving the scan in ncdu's format (export.ts): every entry is also written there. */
+  export?: ExportTree
 }
 
 export class StrictError extends Error {
@@ -122,6 +130,8 @@ interface DirWork {
   depth: number
   bucket?: TreeNode
   chain: Chain
+  /** Its node in the export. */
+  out?: ExportDir
 }
 
 /**
@@ -222,7 +232,10 @@ class RootWalk {
     // As du: the patterns test the root's own path too. `ignore` never tests a root (the
     // get-folder-size drop-in does that one test itself).
     const rootBytes = typeof root === 'string' ? Buffer.from(root) : root
-    if (!exclude.isEmpty && exclude.excludesRoot(rootBytes)) return this.finished()
+    if (!exclude.isEmpty && exclude.excludesRoot(rootBytes)) {
+      setup.export?.excludedRoot()
+      return this.finished()
+    }
     const rootPath = rootFsPath(root, setup)
     const r = yield { op: this.statOp, path: rootPath }
     if (!r.ok) {
@@ -235,11 +248,15 @@ class RootWalk {
     // du -d N lists a root that is a file too (its level is 0).
     const rootBucket = this.bucket(undefined, 0, rootPath)
     this.count(rootStat, rootPath, rootBucket)
-    if (!rootStat.isDirectory()) return this.finished()
+    if (!rootStat.isDirectory()) {
+      setup.export?.fileRoot(rootStat)
+      return this.finished()
+    }
+    const out = setup.export?.dir(undefined, rootBytes, rootStat)
 
     // Depth first with an explicit stack: chains thousands deep need no recursion.
     const rootChain: Chain = { dev: rootStat.dev ?? 0n, ino: rootStat.ino }
-    const stack: DirWork[] = [{ path: rootPath, duPath: exclude.needsPath ? duRoot(Buffer.from(root)) : undefined, depth: 0, bucket: rootBucket, chain: rootChain }]
+    const stack: DirWork[] = [{ path: rootPath, duPath: exclude.needsPath ? duRoot(Buffer.from(root)) : undefined, depth: 0, bucket: rootBucket, chain: rootChain, out }]
     while (stack.length > 0) {
       if (setup.stopped?.()) return this.finished()
       if (!(yield* this.list(stack.pop()!, stack))) return this.finished()
@@ -255,35 +272,49 @@ class RootWalk {
     const { n, setup, exclude } = this.scan
     const listed = yield { op: 'readdir', path: dir.path }
     if (!listed.ok) {
+      if (dir.out) dir.out.readError = true
       this.fail(dir.path, listed.error, 'scandir')
       return true
     }
+    const out = setup.export && dir.out ? { tree: setup.export, dir: dir.out } : undefined
     const names = listed.value as FsPath[]
     for (const name of names) {
       if (setup.stopped?.()) return false
       const full = this.join(dir.path, name)
       let duPath: Buffer | undefined
+      const nameBytes = typeof name === 'string' ? Buffer.from(name) : name
       if (!exclude.isEmpty) {
-        const nameBytes = typeof name === 'string' ? Buffer.from(name) : name
         duPath = dir.duPath && duChild(dir.duPath, nameBytes)
-        if (exclude.excludes(nameBytes, duPath)) continue
+        if (exclude.excludes(nameBytes, duPath)) {
+          out?.tree.excluded(out.dir, nameBytes)
+          continue
+        }
       }
-      if (n.ignore && testRegExp(n.ignore, text(full))) continue
+      if (n.ignore && testRegExp(n.ignore, text(full))) {
+        out?.tree.excluded(out.dir, nameBytes)
+        continue
+      }
       const s = yield { op: this.statOp, path: full }
       if (!s.ok) {
+        out?.tree.unreadable(out.dir, nameBytes)
         this.fail(full, s.error, this.statOp)
         continue
       }
       const st = s.value as StatLike
       const isDir = st.isDirectory()
       if (isDir && inside(dir.chain, st.dev ?? 0n, st.ino)) continue
-      if (!this.admit(st, false)) continue
+      if (!this.admit(st, false)) {
+        out?.tree.refused(out.dir, nameBytes, st, this.refusal(st))
+        continue
+      }
       if (isDir) {
         const bucket = this.bucket(dir.bucket, dir.depth + 1, full)
         this.count(st, full, bucket)
-        stack.push({ path: full, duPath, depth: dir.depth + 1, bucket, chain: { dev: st.dev ?? 0n, ino: st.ino, up: dir.chain } })
+        const chain = { dev: st.dev ?? 0n, ino: st.ino, up: dir.chain }
+        stack.push({ path: full, duPath, depth: dir.depth + 1, bucket, chain, out: out?.tree.dir(out.dir, nameBytes, st) })
       } else {
         this.count(st, full, dir.bucket)
+        out?.tree.entry(out.dir, nameBytes, st)
       }
     }
     return true
@@ -320,6 +351,12 @@ class RootWalk {
     if (seen.has(key)) return false
     seen.add(key)
     return true
+  }
+
+  /** Why `admit` refused an entry, as the export lists it (the native walker's `refusal`). */
+  private refusal(s: StatLike): Refused {
+    const { n } = this.scan
+    return n.oneFileSystem && s.dev !== undefined && s.dev !== this.rootDev ? 'otherfs' : 'counted'
   }
 
   /** Adds an admitted entry to the root's totals, the live counters, its bucket and the top list. */

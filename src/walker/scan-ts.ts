@@ -10,11 +10,14 @@ import type { Num, Result, RootResult, ScanError } from '../types'
 
 import { type Joiner, StrictError, type WalkError, type WalkRoot, walkRoots } from './core'
 import { type AsyncFs, runCustomAsync, runNodeAsync, runNodeSync } from './drivers'
+import type { ExportTree } from './export'
 
 export interface TsScanExtras {
   /** A caller's fs (get-folder-size's `fs` option); default: node:fs with Buffer paths. */
   fs?: AsyncFs
   join?: Joiner
+  /** Also save the scan in ncdu's format (export.ts). */
+  export?: ExportTree
 }
 
 function toScanError(e: WalkError): ScanError & { error: NodeJS.ErrnoException } {
@@ -84,7 +87,7 @@ export async function scanTs(n: Normalized, extras: TsScanExtras = {}): Promise<
   }
   if (pacer) timer = setTimeout(tick, n.progressIntervalMs).unref()
   const stopped = (): boolean => signal?.aborted === true || failed !== undefined
-  const walk = walkRoots(n, { buffers: !extras.fs, join: extras.join, stopped, live }, collect.each)
+  const walk = walkRoots(n, { buffers: !extras.fs, join: extras.join, stopped, live, export: extras.export }, collect.each)
   try {
     if (extras.fs) await runCustomAsync(walk, extras.fs)
     else await runNodeAsync(walk)
