@@ -38,7 +38,7 @@ export declare class ExportChunks {
  * `scan` that also saves the tree in ncdu's JSON format (with ncdu's extended fields if
  * asked) into `chunks`, once the walk has ended. One root: ncdu's format holds one tree.
  */
-export declare function exportScan(roots: Array<string | Buffer>, options: ScanOptions, extended: boolean, chunks: ExportChunks, onProgress?: ((arg: Progress) => void) | undefined | null, cancel?: CancelToken | undefined | null): Promise<ScanOutcome>
+export declare function exportScan(roots: Array<string | Buffer>, options: ScanOptions, extended: boolean, chunks: ExportChunks, onProgress?: ((arg: Progress) => void) | undefined | null, onRoot?: ((arg: RootResult) => void) | undefined | null, cancel?: CancelToken | undefined | null): Promise<ScanOutcome>
 
 /**
  * An ECMAScript regular expression. A JavaScript RegExp converts as it is: napi reads its

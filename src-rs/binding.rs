@@ -305,6 +305,7 @@ pub fn export_scan(
     extended: bool,
     chunks: &ExportChunks,
     on_progress: Option<Function<'_, Progress, ()>>,
+    on_root: Option<Function<'_, RootResult, ()>>,
     cancel: Option<&CancelToken>,
 ) -> Result<AsyncTask<ScanTask>> {
     let sender = chunks.sender.lock().unwrap_or_else(|p| p.into_inner()).take();
@@ -312,7 +313,7 @@ pub fn export_scan(
     if roots.len() != 1 {
         return Err(Error::new(Status::InvalidArg, "an export takes one root"));
     }
-    scan_task(roots, options, on_progress, None, cancel, Some(ExportTo { extended, chunks: sender }))
+    scan_task(roots, options, on_progress, on_root, cancel, Some(ExportTo { extended, chunks: sender }))
 }
 
 /// The same scan, on the calling thread's behalf (it blocks until done).

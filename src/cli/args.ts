@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util'
 
 import type { Options } from '../types'
 
+import { misuse as exportMisuse } from './export'
 import { BYTES, HUMAN, KIB, MIB, parseBlockSize, SI, type Units } from './units'
 
 export const USAGE = 'Usage: dirsize [options] [paths...]'
@@ -50,6 +51,11 @@ Options:
                          total line
   --html <FILE>          also write a self-contained HTML report (a zoomable
                          treemap) to FILE
+  -o, --export <FILE>    also save the scan in ncdu's JSON format to FILE (one
+                         path; FILE.gz is gzipped; - is stdout, which then holds
+                         only the JSON); ncdu -f and gdu -f read it
+  -e, --extended         with -o, ncdu's extended fields too (uid, gid, mode,
+                         mtime)
   --progress             show a status line on stderr even when it is not a
                          terminal
   --no-progress          never show the status line
@@ -65,6 +71,7 @@ Examples:
   dirsize --ndjson /srv/* > audit.ndjson     one JSON line per root, as each finishes
   jq -r 'select(.path) | [.diskBytes, .path] | @tsv' audit.ndjson | sort -n
   dirsize --html report.html ~/projects      a treemap of what fills it, in one HTML file
+  dirsize -o home.json.gz ~ && ncdu -f home.json.gz   browse a saved scan in ncdu
   dirsize bench --quick --out bench-out     time dirsize against du and the npm packages
 
 Exit status: 0 if everything was read, 1 if some root or entry could not be read (each one
@@ -98,6 +105,10 @@ export interface Flags {
   /** undefined: on a terminal only. */
   progress?: boolean
   html?: string
+  /** -o: save the scan in ncdu's format to this file ('-': stdout). */
+  export?: string
+  /** -e: ncdu's extended fields in the export. */
+  extended: boolean
 }
 
 /** The patterns and RegExp the flags name, once read (-X files) and compiled (--ignore). */
@@ -168,6 +179,8 @@ const SPECS: Record<string, Spec> = {
   json: { type: 'boolean', flags: '--json' },
   ndjson: { type: 'boolean', flags: '--ndjson' },
   html: { type: 'string', flags: '--html <FILE>' },
+  export: { type: 'string', short: 'o', flags: '-o, --export <FILE>' },
+  extended: { type: 'boolean', short: 'e', flags: '-e, --extended' },
   progress: { type: 'boolean', flags: '--progress' },
   'no-progress': { type: 'boolean', flags: '--no-progress' },
   version: { type: 'boolean', flags: '--version' },
@@ -189,6 +202,7 @@ export function parse(argv: string[], exact: ReadonlyArray<string | Buffer> = ar
   const flags: Flags = {
     paths: [], units: HUMAN, apparent: false, summarize: false, total: false, oneFileSystem: false,
     dereference: false, countLinks: false, exclude: [], excludeFrom: [], null: false, json: false, ndjson: false,
+    extended: false,
   }
   let unknown: string | undefined
   let help = false
@@ -275,6 +289,8 @@ export function parse(argv: string[], exact: ReadonlyArray<string | Buffer> = ar
       case 'exclude-from': flags.excludeFrom.push(value); break
       case 'ignore': flags.ignore = value; break
       case 'html': flags.html = value; break
+      case 'export': flags.export = value; break
+      case 'extended': flags.extended = true; break
       case 'null': flags.null = true; break
       case 'json': flags.json = true; break
       case 'ndjson': flags.ndjson = true; break
@@ -292,6 +308,8 @@ export function parse(argv: string[], exact: ReadonlyArray<string | Buffer> = ar
   }
   if (flags.json && flags.ndjson) return { kind: 'usage', message: 'dirsize: --json and --ndjson cannot be used together' }
   if (flags.paths.length === 0) flags.paths.push('.')
+  const badExport = exportMisuse(flags)
+  if (badExport) return { kind: 'usage', message: badExport }
   return { kind: 'run', flags }
 }
 

@@ -23,7 +23,8 @@ export class UsageError extends Error {}
 
 export async function run(flags: Flags, patterns: Patterns, stderr: NodeJS.WriteStream, output: Output): Promise<number> {
   const depth = flags.depth
-  const sink = sinkFor(flags, output)
+  const exporting = flags.export === undefined ? undefined : (require('./export') as typeof import('./export')).exporting(flags, output)
+  const sink = exporting?.sink ?? sinkFor(flags, output)
   const reportErrors = (errors: ScanError[], count: number): void => {
     for (const e of errors) output.err(`dirsize: cannot read '${showPath(e.path, e.pathBuffer)}': ${e.message}\n`)
     if (count > errors.length) output.err(`dirsize: ... and ${count - errors.length} more errors\n`)
@@ -72,7 +73,7 @@ export async function run(flags: Flags, patterns: Patterns, stderr: NodeJS.Write
   let last: Progress | undefined
   try {
     if (scanned.length > 0) {
-      const result = (await dirsize(scanned.map((i) => flags.paths[i]!), {
+      const result = (await (exporting?.scan ?? dirsize)(scanned.map((i) => flags.paths[i]!), {
         ...scanOptions(flags, patterns),
         bigint: true,
         depth: scanDepth,
@@ -99,6 +100,7 @@ export async function run(flags: Flags, patterns: Patterns, stderr: NodeJS.Write
         }
         output.err(`dirsize: wrote ${flags.html}\n`)
       }
+      exporting?.done()
     } else {
       answerEmptyUpTo(flags.paths.length)
     }

@@ -118,7 +118,7 @@ async function nativeExport(n: Normalized, extended: boolean, write: Write): Pro
   const pull = async function* (): AsyncGenerator<Buffer> {
     for (let c = await chunks.next(); c !== null; c = await chunks.next()) yield c
   }
-  const scanned = scanNative(b, n, (onProgress, _onRoot, token) => b.exportScan(n.roots, n, extended, chunks, onProgress, token))
+  const scanned = scanNative(b, n, (onProgress, onRoot, token) => b.exportScan(n.roots, n, extended, chunks, onProgress, onRoot, token))
   // A failed sink stops the writer (its next chunk finds the channel closed), and the scan
   // then ends as it would have.
   const written = write(pull()).catch((e: unknown) => {
