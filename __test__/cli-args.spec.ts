@@ -69,7 +69,8 @@ const refused: Array<[string[], string]> = [
   [['--bogus'], "error: unknown option '--bogus'"],
   [['-q'], "error: unknown option '-q'"],
   [['-sq'], "error: unknown option '-q'"],
-  [['-bogus'], "error: unknown option '-ogus'"],
+  // -o is a flag (ncdu's -o): -bogus would be -b -o gus.
+  [['-bqgus'], "error: unknown option '-qgus'"],
   [['-s=1'], "error: unknown option '-=1'"],
   [['--k'], "error: unknown option '--k'"],
   [['-5'], "error: unknown option '-5'"], // -0 is a flag, so no number is a path, as in commander
@@ -124,7 +125,7 @@ test('--help and --version: wherever they are, in commander order', (t) => {
   t.deepEqual(parse(['--', '--help']).kind, 'run')
 })
 
-test('--help keeps every line it had, and adds -B, -k, -m and -X', (t) => {
+test('--help keeps every line it had, and adds -B, -k, -m, -X, -o and -e', (t) => {
   const added = [
     '  -B, --block-size <SIZE>',
     '                         sizes in units of SIZE bytes, rounded up, as du -B',
@@ -133,6 +134,12 @@ test('--help keeps every line it had, and adds -B, -k, -m and -X', (t) => {
     '  -m                     like --block-size=1M',
     '  -X, --exclude-from <FILE>',
     '                         skip entries matching any pattern in FILE, one per line',
+    "  -o, --export <FILE>    also save the scan in ncdu's JSON format to FILE (one",
+    '                         path; FILE.gz is gzipped; - is stdout, which then holds',
+    '                         only the JSON); ncdu -f and gdu -f read it',
+    '  -e, --extended         with -o, ncdu\'s extended fields too (uid, gid, mode,',
+    '                         mtime)',
+    '  dirsize -o home.json.gz ~ && ncdu -f home.json.gz   browse a saved scan in ncdu',
   ]
   // The exit status paragraph gains write errors and a closed pipe.
   const epilogue = (help: string): number => help.indexOf('\nExit status:')

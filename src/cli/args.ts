@@ -7,7 +7,6 @@ import { parseArgs } from 'node:util'
 
 import type { Options } from '../types'
 
-import { misuse as exportMisuse } from './export'
 import { BYTES, HUMAN, KIB, MIB, parseBlockSize, SI, type Units } from './units'
 
 export const USAGE = 'Usage: dirsize [options] [paths...]'
@@ -311,6 +310,15 @@ export function parse(argv: string[], exact: ReadonlyArray<string | Buffer> = ar
   const badExport = exportMisuse(flags)
   if (badExport) return { kind: 'usage', message: badExport }
   return { kind: 'run', flags }
+}
+
+/** Why the flags cannot go with -o/-e, if they cannot. */
+function exportMisuse(flags: Flags): string | undefined {
+  if (flags.export === undefined) return flags.extended ? 'dirsize: -e (--extended) goes with -o (--export)' : undefined
+  if (flags.export === '') return "dirsize: -o: a file name, or '-' for stdout"
+  if (flags.paths.length !== 1) return "dirsize: -o takes one path (ncdu's format holds one tree)"
+  if (flags.export === '-' && (flags.json || flags.ndjson)) return 'dirsize: -o - writes the JSON document to stdout: not with --json or --ndjson'
+  return undefined
 }
 
 function visibleLongFlags(): string[] {

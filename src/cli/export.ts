@@ -9,15 +9,6 @@ import type { Flags } from './args'
 import type { Output } from './output'
 import type { Sink } from './sinks'
 
-/** Why the flags cannot go with -o/-e, if they cannot. */
-export function misuse(flags: Flags): string | undefined {
-  if (flags.export === undefined) return flags.extended ? 'dirsize: -e (--extended) goes with -o (--export)' : undefined
-  if (flags.export === '') return "dirsize: -o: a file name, or '-' for stdout"
-  if (flags.paths.length !== 1) return "dirsize: -o takes one path (ncdu's format holds one tree)"
-  if (flags.export === '-' && (flags.json || flags.ndjson)) return 'dirsize: -o - writes the JSON document to stdout: not with --json or --ndjson'
-  return undefined
-}
-
 type Scan = (paths: PathArg[], options: Parameters<typeof exportScan>[1] extends infer O ? Omit<O, 'output'> : never) => Promise<Result<bigint>>
 
 export interface Exporting {

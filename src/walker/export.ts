@@ -7,7 +7,21 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 
-import type { StatLike } from './core'
+
+/** What the export reads of an entry's stat (core.ts's StatLike has it; declared here so neither imports the other). */
+interface StatLike {
+  isDirectory(): boolean
+  isFile?(): boolean
+  size: bigint
+  blocks?: bigint
+  dev?: bigint
+  ino: bigint
+  nlink?: bigint
+  uid?: bigint
+  gid?: bigint
+  mode?: bigint
+  mtimeMs?: bigint
+}
 
 /** Bytes per chunk, as the native writer's. */
 const CHUNK = 256 * 1024
