@@ -295,8 +295,11 @@ impl ExportDir {
     }
 
     /// Entries a task serialised for this directory (nothing when there are none).
-    pub fn add(&self, entries: Vec<u8>) {
+    pub fn add(&self, mut entries: Vec<u8>) {
         if !entries.is_empty() {
+            // Kept until the walk ends: the slack a growing Vec leaves (up to half) would be
+            // the document's size again in memory.
+            entries.shrink_to_fit();
             self.push(Part::Entries(entries));
         }
     }
