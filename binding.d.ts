@@ -30,7 +30,10 @@ export declare class ExportChunks {
    * outcome says why). Waits off the JavaScript thread.
    */
   next(): Promise<Buffer | null>
-  /** No more chunks are wanted (the sink failed): the writer stops at its next one. */
+  /**
+   * No more chunks are wanted (the sink failed, or the scan did): the writer stops at its
+   * next one, and a `next` still waiting gives null once no writer is left.
+   */
   close(): void
 }
 

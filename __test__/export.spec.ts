@@ -340,3 +340,16 @@ test('exportScan: a file root is the one entry of its parent, which adds no size
   t.is((doc.root as Node[])[0] && ((doc.root as Node[])[0] as Info).name, fs.realpathSync(dir))
   t.deepEqual(totals(doc.root), { asize: r.bytes, dsize: r.diskBytes })
 })
+
+test('exportScan: an aborted export rejects with an AbortError and leaves no file', async (t) => {
+  const dir = path.join(root, 'api-abort')
+  fs.mkdirSync(dir)
+  for (let i = 0; i < 2000; i++) fs.writeFileSync(path.join(dir, `f${i}`), '')
+  const out = path.join(root, 'api-abort.json')
+  const ac = new AbortController()
+  const pending = exportScan(dir, { output: out, signal: ac.signal, threads: 1 })
+  ac.abort()
+  await t.throwsAsync(pending, { name: 'AbortError' })
+  t.false(fs.existsSync(out))
+  t.deepEqual(fs.readdirSync(root).filter((n) => n.startsWith('.api-abort')), [], 'no temporary file left')
+})

@@ -267,9 +267,13 @@ impl ExportChunks {
         AsyncTask::new(NextChunk { from: self.receiver.lock().unwrap_or_else(|p| p.into_inner()).clone() })
     }
 
-    /// No more chunks are wanted (the sink failed): the writer stops at its next one.
+    /// No more chunks are wanted (the sink failed, or the scan did): the writer stops at its
+    /// next one, and a `next` still waiting gives null once no writer is left.
     #[napi]
     pub fn close(&self) {
+        // A scan that never started (refused, aborted before it began) leaves its sender
+        // here: without this, a waiting `next` would wait for ever.
+        self.sender.lock().unwrap_or_else(|p| p.into_inner()).take();
         // A `next` still waiting holds its own reference; the channel closes when it is done.
         self.receiver.lock().unwrap_or_else(|p| p.into_inner()).take();
     }

@@ -119,6 +119,8 @@ async function nativeExport(n: Normalized, extended: boolean, write: Write): Pro
     for (let c = await chunks.next(); c !== null; c = await chunks.next()) yield c
   }
   const scanned = scanNative(b, n, (onProgress, onRoot, token) => b.exportScan(n.roots, n, extended, chunks, onProgress, onRoot, token))
+  // A scan that fails (or never starts: aborted already) writes nothing: the chunks end.
+  scanned.catch(() => chunks.close())
   // A failed sink stops the writer (its next chunk finds the channel closed), and the scan
   // then ends as it would have.
   const written = write(pull()).catch((e: unknown) => {
