@@ -8,7 +8,9 @@ import type { ReportOptions } from './report/index'
 import { scan, scanSync } from './scan'
 import type { Num, Options, PathArg, Result } from './types'
 
-export { exportScan, type ExportOptions } from './export/index'
+import type { ExportOptions } from './export/index'
+
+export type { ExportOptions } from './export/index'
 export { backend } from './scan'
 
 /**
@@ -44,4 +46,18 @@ export function dirsizeSync(path: PathArg | readonly PathArg[], options?: Option
 export async function report(paths: PathArg | readonly PathArg[], options?: ReportOptions): Promise<string> {
   // Loaded on first use: the page's code (and d3-hierarchy) costs every other caller nothing.
   return (require('./report/index') as typeof import('./report/index')).report(paths, options)
+}
+
+/**
+ * A scan of one path, as `dirsize` gives it, that also saves the tree in ncdu's JSON format
+ * to `output` (a file, or a Writable); resolves once the document is written whole. Typed as
+ * dirsize.
+ */
+export function exportScan(path: PathArg, options: ExportOptions & { bigint: true }): Promise<Result<bigint>>
+export function exportScan(path: PathArg, options: ExportOptions & { bigint?: false }): Promise<Result<number>>
+export function exportScan(path: PathArg, options: ExportOptions & { bigint: boolean }): Promise<Result<Num>>
+export function exportScan(path: PathArg, options: ExportOptions): Promise<Result<number>>
+export async function exportScan(path: PathArg, options: ExportOptions): Promise<Result<Num>> {
+  // Loaded on first use, as the report: a scan that saves nothing loads none of it.
+  return (require('./export/index') as typeof import('./export/index')).exportScan(path, options)
 }

@@ -1,7 +1,7 @@
 // Type-level checks of the public signatures, compiled (never run) under every module
 // resolution the consumer test covers. `true satisfies Same<A, B>` fails to compile unless
 // A and B are the same type; each @ts-expect-error fails the build if its line compiles.
-import { dirsize, dirsizeSync, type Num, type Options, type Result } from 'dirsize'
+import { dirsize, dirsizeSync, exportScan, type ExportOptions, type Num, type Options, type Result } from 'dirsize'
 import getFolderSize from 'dirsize/get-folder-size'
 
 type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false
@@ -24,6 +24,21 @@ export async function signatures(opts: Options, flag: boolean): Promise<void> {
   // Only a bigint that may be either way gives the union.
   const either = await dirsize('.', { bigint: flag })
   true satisfies Same<typeof either, Result<Num>>
+}
+
+export async function exportSignatures(opts: ExportOptions, flag: boolean): Promise<void> {
+  const plain = await exportScan('.', { output: 'scan.json' })
+  true satisfies Same<typeof plain, Result<number>>
+  const big = await exportScan('.', { output: process.stdout, bigint: true, extended: true })
+  true satisfies Same<typeof big, Result<bigint>>
+  const typed = await exportScan('.', opts)
+  true satisfies Same<typeof typed, Result<number>>
+  const either = await exportScan('.', { output: 'scan.json.gz', bigint: flag })
+  true satisfies Same<typeof either, Result<Num>>
+  // @ts-expect-error output is required: there is nowhere else to write
+  await exportScan('.', { extended: true })
+  // @ts-expect-error ncdu's format holds one tree
+  await exportScan(['a', 'b'], { output: 'x.json' })
 }
 
 export function syncSignatures(opts: Options, flag: boolean): void {

@@ -2,14 +2,14 @@
  * `-o FILE` (ncdu's flag): the scan is also saved in ncdu's JSON format, through the API's
  * exportScan. With `-o -` the document is all that goes to stdout: the lines are not printed.
  */
-import type { exportScan } from '../api'
+import type { ExportOptions } from '../api'
 import type { PathArg, Result } from '../types'
 
 import type { Flags } from './args'
 import type { Output } from './output'
 import type { Sink } from './sinks'
 
-type Scan = (paths: PathArg[], options: Parameters<typeof exportScan>[1] extends infer O ? Omit<O, 'output'> : never) => Promise<Result<bigint>>
+type Scan = (paths: PathArg[], options: Omit<ExportOptions, 'output'>) => Promise<Result<bigint>>
 
 export interface Exporting {
   /** The scan, saving as it goes. */

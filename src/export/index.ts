@@ -72,12 +72,8 @@ function isWritable(v: unknown): v is NodeJS.WritableStream {
 
 /**
  * Scans one path, as `dirsize` does, and saves the tree in ncdu's JSON format to `output`;
- * resolves with the scan's Result once the document is written whole. `ncdu -f`, `gdu -f`
- * and dirsize's own `loadScan` read it back.
+ * resolves with the scan's Result once the document is written whole (api.ts types it).
  */
-export function exportScan(path: PathArg, options: ExportOptions & { bigint: true }): Promise<Result<bigint>>
-export function exportScan(path: PathArg, options: ExportOptions & { bigint?: false }): Promise<Result<number>>
-export function exportScan(path: PathArg, options: ExportOptions): Promise<Result<Num>>
 export async function exportScan(p: PathArg, options: ExportOptions): Promise<Result<Num>> {
   const { n, output, extended, gzip } = check(p, options)
   const file = typeof output === 'string' ? await Temp.open(output) : undefined
