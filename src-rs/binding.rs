@@ -74,7 +74,7 @@ impl ScanOutcome {
 /// Set by an AbortSignal's handler in JS; the workers check it between entries.
 #[napi]
 pub struct CancelToken {
-    flag: Arc<AtomicBool>,
+    pub(crate) flag: Arc<AtomicBool>,
 }
 
 #[napi]
@@ -103,7 +103,7 @@ type RootFn = ThreadsafeFunction<RootResult, (), RootResult, Status, false, fals
 /// Roots as JavaScript gives them: a string (taken as UTF-8), or a Buffer of the exact bytes,
 /// for a name that is not UTF-8. (Spelled out in the signatures: napi's generated types do
 /// not follow an alias.)
-fn roots_of(roots: Vec<Either<String, Buffer>>) -> Result<Vec<CString>> {
+pub(crate) fn roots_of(roots: Vec<Either<String, Buffer>>) -> Result<Vec<CString>> {
     roots
         .into_iter()
         .map(|r| {

@@ -56,6 +56,7 @@ mod binding;
 pub mod breakdown;
 pub mod exclude;
 pub mod export;
+pub mod import;
 pub mod fnmatch;
 mod fnmatch_ctype;
 pub mod links;

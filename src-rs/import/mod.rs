@@ -1,0 +1,468 @@
+//! Loading saved scans: ncdu's JSON export format, as dirsize (`-o`), ncdu (1.x and 2.x)
+//! and gdu write it, read back into the `RootResult`s a live scan of the same tree gives,
+//! without touching the tree. One file is one root; several files are several roots of one
+//! scan, sharing one link set, as a live scan of several roots.
+//!
+//! The file is read as a stream (json.rs): each entry is counted as it comes into the same
+//! structures the walker fills (`Totals`, breakdown.rs's `Tree` and `Top`, links.rs's
+//! `LinkSet`), so memory grows with the depth of the tree and the breakdown asked for, never
+//! with the file. Every non-directory goes through one function, `Loader::count_entry`, with a
+//! plain `Record`. A file that cannot be read to its end is an error naming the file and the
+//! position: there is no partial result.
+//!
+//! What an export does not say, and what is then counted (README, "Loading a saved scan"):
+//! an entry without `mode` that is `notreg` counts as `others` (ncdu 1.x cannot tell a
+//! symlink from a fifo), but in gdu's export, which marks only symlinks; gdu writes no size of
+//! a directory's own (and when it writes one, it is its subtree's: ignored), so there a
+//! directory adds 0 bytes; a `read_error` is an error whose reason was not saved; an
+//! `excluded` entry is neither counted nor entered, as in the scan that wrote it.
+
+pub mod json;
+
+#[cfg(all(feature = "node", not(test)))]
+mod binding;
+
+use std::fs::File;
+use std::io::{BufReader, Read};
+use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
+use std::sync::Arc;
+
+use crate::breakdown::{Top, Tree, TreeNode};
+use crate::links::LinkSet;
+use crate::options::ScanOptions;
+use crate::result::{PathBuffer, RootResult, ScanError, ScanFailure, ScanResult};
+use crate::sys::Kind;
+use crate::totals::Totals;
+use json::{Events, RawEntry, Reader};
+
+/// The most errors kept per root (all are counted), as the walker.
+const MAX_ERRORS: usize = 10_000;
+
+/// The errno a saved `read_error` is reported with: libuv's UV_UNKNOWN (Node's code
+/// `UNKNOWN`), since no export saves why the entry could not be read.
+pub const SAVED_ERRNO: i32 = 4094;
+
+/// A saved scan that could not be read to its end.
+#[cfg_attr(all(feature = "node", not(test)), napi_derive::napi(object, object_from_js = false))]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoadError {
+    /// The file, as given.
+    #[cfg_attr(all(feature = "node", not(test)), napi(ts_type = "string | Buffer"))]
+    pub file: PathBuffer,
+    /// What is wrong.
+    pub message: String,
+    /// The errno when the file itself could not be opened or read (0 otherwise).
+    pub errno: i32,
+    /// Byte offset (0-based) where reading stopped; in the decompressed data of a .gz.
+    pub offset: i64,
+    /// 1-based line there.
+    pub line: i64,
+    /// 1-based column (bytes) there.
+    pub column: i64,
+    /// The file is gzip-compressed (the offset is into its decompressed data).
+    pub gzip: bool,
+}
+
+/// Why a load has no result.
+#[derive(Debug)]
+pub enum LoadFailure {
+    /// A file could not be read to its end.
+    File(LoadError),
+    /// Stopped by `strict` or cancelled, as a scan is.
+    Scan(ScanFailure),
+}
+
+/// One entry of a saved scan as the loader counts it: what any export format gives, with
+/// what it leaves out already filled in (the device inherited from the parent, the kind).
+#[derive(Debug, Clone)]
+pub struct Record {
+    /// Its name (a root's: its path).
+    pub name: Vec<u8>,
+    /// What it is.
+    pub kind: Kind,
+    /// Apparent size (st_size).
+    pub asize: u64,
+    /// Allocated size in bytes (st_blocks * 512).
+    pub dsize: u64,
+    /// Its device (the parent's when the export does not say).
+    pub dev: u64,
+    /// Its inode, when saved (ncdu saves it only for hard links).
+    pub ino: Option<u64>,
+    /// Whether another link to it may be met: nlink > 1, or ncdu's `hlnkc`.
+    pub linked: bool,
+    /// Could not be read when the scan was saved.
+    pub read_error: bool,
+    /// The extended fields, when saved (ncdu -e, dirsize's export).
+    pub uid: Option<u64>,
+    /// See `uid`.
+    pub gid: Option<u64>,
+    /// See `uid`: st_mode.
+    pub mode: Option<u64>,
+    /// See `uid`: seconds.
+    pub mtime: Option<i64>,
+}
+
+/// Which program wrote the file: only gdu's directories mean something else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Writer {
+    Ncdu,
+    Gdu,
+}
+
+impl Record {
+    fn of(e: RawEntry, is_dir: bool, parent_dev: u64, writer: Writer) -> Record {
+        let kind = if is_dir {
+            Kind::Dir
+        } else {
+            match e.mode {
+                Some(mode) => match mode & 0o170000 {
+                    0o100000 => Kind::File,
+                    0o040000 => Kind::Dir,
+                    0o120000 => Kind::Symlink,
+                    _ => Kind::Other,
+                },
+                None if e.notreg && writer == Writer::Gdu => Kind::Symlink,
+                None if e.notreg => Kind::Other,
+                None => Kind::File,
+            }
+        };
+        // gdu's directory sizes, when present, are its subtree's, already counted entry by entry.
+        let own = !(is_dir && writer == Writer::Gdu);
+        Record {
+            name: e.name,
+            kind,
+            asize: if own { e.asize.unwrap_or(0) } else { 0 },
+            dsize: if own { e.dsize.unwrap_or(0) } else { 0 },
+            dev: e.dev.unwrap_or(parent_dev),
+            ino: e.ino,
+            linked: e.nlink.map_or(e.hlnkc, |n| n > 1),
+            read_error: e.read_error,
+            uid: e.uid,
+            gid: e.gid,
+            mode: e.mode,
+            mtime: e.mtime,
+        }
+    }
+}
+
+/// An open directory of the root being read.
+struct Frame {
+    /// Length of the path buffer before this directory's name was added.
+    path_len: usize,
+    dev: u64,
+    /// Not counted (excluded, or counted before): nothing inside it counts either.
+    skip: bool,
+    /// What was counted directly in it, added to its bucket when it closes.
+    totals: Totals,
+    bucket: Option<Arc<TreeNode>>,
+}
+
+/// The root being read.
+struct RootState {
+    path: Vec<u8>,
+    totals: Totals,
+    errors: Vec<ScanError>,
+    error_count: u64,
+    tree: Option<Tree>,
+    top: Option<Top>,
+}
+
+/// Counts one file's entries into its root.
+struct Loader<'a> {
+    opts: &'a ScanOptions,
+    links: &'a LinkSet,
+    /// Several files (roots): every directory and every entry whose inode is saved goes
+    /// through the link set, as the walker sends directories and named roots across roots.
+    several: bool,
+    cancel: &'a AtomicBool,
+    writer: Writer,
+    /// The path of the innermost open directory.
+    path: Vec<u8>,
+    frames: Vec<Frame>,
+    root: Option<RootState>,
+    done: Option<RootResult>,
+    strict: Option<ScanError>,
+}
+
+impl<'a> Loader<'a> {
+    fn admit(&self, r: &Record) -> bool {
+        if self.opts.count_links {
+            return true;
+        }
+        let ino = match r.ino {
+            Some(ino) => ino,
+            None => return true,
+        };
+        let once = if r.kind == Kind::Dir { self.several } else { r.linked || self.several };
+        !once || self.links.first_visit(r.dev, ino as crate::sys::FileId)
+    }
+
+    fn child_path(&self, name: &[u8]) -> Vec<u8> {
+        let mut p = Vec::with_capacity(self.path.len() + 1 + name.len());
+        p.extend_from_slice(&self.path);
+        if !p.last().map_or(false, |&c| crate::path::is_separator(c)) {
+            p.push(crate::path::SEP);
+        }
+        p.extend_from_slice(name);
+        p
+    }
+
+    fn error(&mut self, path: Vec<u8>, is_dir: bool) -> Result<(), String> {
+        let err = ScanError {
+            path: PathBuffer(path),
+            errno: SAVED_ERRNO,
+            message: "could not be read when the scan was saved (the export keeps no reason)".to_string(),
+            syscall: if is_dir { "scandir" } else { "lstat" },
+        };
+        if self.opts.strict {
+            self.strict = Some(err);
+            return Err("strict".into());
+        }
+        let root = self.root.as_mut().expect("an entry outside a root");
+        root.error_count += 1;
+        if root.errors.len() < MAX_ERRORS {
+            root.errors.push(err);
+        }
+        Ok(())
+    }
+
+    /// Every non-directory entry, whatever wrote the export. Counted into the innermost open
+    /// directory (`frames.last()`), or as a root of its own when none is open.
+    fn count_entry(&mut self, r: Record) -> Result<(), String> {
+        if let Some(f) = self.frames.last() {
+            if f.skip {
+                return Ok(());
+            }
+        }
+        if !self.admit(&r) {
+            return Ok(());
+        }
+        let path_of = |l: &Loader<'_>| if l.frames.is_empty() { l.path.clone() } else { l.child_path(&r.name) };
+        if r.read_error {
+            let p = path_of(self);
+            self.error(p, r.kind == Kind::Dir)?;
+        }
+        let t = Totals {
+            bytes: r.asize as u128,
+            disk_bytes: r.dsize as u128,
+            files: (r.kind == Kind::File) as u64,
+            dirs: (r.kind == Kind::Dir) as u64,
+            symlinks: (r.kind == Kind::Symlink) as u64,
+            others: (r.kind == Kind::Other) as u64,
+        };
+        if r.kind == Kind::File {
+            let p = || path_of(self);
+            if let Some(top) = &self.root.as_ref().expect("a root").top {
+                top.offer(r.asize, r.dsize as u128, p);
+            }
+        }
+        match self.frames.last_mut() {
+            Some(f) => f.totals.add(&t),
+            None => self.root.as_mut().expect("a root").totals.add(&t),
+        }
+        Ok(())
+    }
+
+    fn start_root(&mut self, name: &[u8]) {
+        self.path = crate::path::trim_root(name).to_vec();
+        self.root = Some(RootState {
+            path: self.path.clone(),
+            totals: Totals::default(),
+            errors: Vec::new(),
+            error_count: 0,
+            tree: self.opts.depth.map(Tree::new),
+            top: if self.opts.top > 0 { Some(Top::new(self.opts.top as usize)) } else { None },
+        });
+    }
+
+    fn finish_root(&mut self) {
+        let s = self.root.take().expect("a root");
+        self.done = Some(RootResult {
+            path: PathBuffer(s.path),
+            totals: s.totals,
+            errors: s.errors,
+            error_count: s.error_count,
+            root_error: None,
+            tree: s.tree.map(Tree::into_entries),
+            largest: s.top.map(Top::into_largest),
+        });
+    }
+}
+
+impl<'a> Events for Loader<'a> {
+    fn header(&mut self, progname: &[u8]) {
+        self.writer = if progname == b"gdu" { Writer::Gdu } else { Writer::Ncdu };
+    }
+
+    fn open_dir(&mut self, e: RawEntry, depth: u32) -> Result<(), String> {
+        if depth == 0 {
+            if self.done.is_some() {
+                return Err("a second root: one file holds one root".into());
+            }
+            self.start_root(&e.name);
+        }
+        let parent = self.frames.last();
+        let parent_dev = parent.map_or(0, |f| f.dev);
+        let parent_skip = parent.map_or(false, |f| f.skip);
+        let parent_bucket = parent.and_then(|f| f.bucket.clone());
+        let path_len = self.path.len();
+        if depth > 0 {
+            self.path = self.child_path(&e.name);
+        }
+        let excluded = e.excluded;
+        let r = Record::of(e, true, parent_dev, self.writer);
+        let skip = parent_skip || excluded || !self.admit(&r);
+        let mut frame = Frame { path_len, dev: r.dev, skip, totals: Totals::default(), bucket: None };
+        if !skip {
+            let root = self.root.as_ref().expect("a root");
+            frame.bucket = match &root.tree {
+                Some(tree) => tree.bucket(parent_bucket.as_ref(), depth, || self.path.clone()),
+                None => None,
+            };
+            if r.read_error {
+                let p = self.path.clone();
+                self.error(p, true)?;
+            }
+            frame.totals.add(&Totals {
+                bytes: r.asize as u128,
+                disk_bytes: r.dsize as u128,
+                dirs: 1,
+                ..Totals::default()
+            });
+        }
+        self.frames.push(frame);
+        Ok(())
+    }
+
+    fn entry(&mut self, e: RawEntry, depth: u32) -> Result<(), String> {
+        if depth == 0 {
+            if self.done.is_some() {
+                return Err("a second root: one file holds one root".into());
+            }
+            self.start_root(&e.name);
+        }
+        if !e.excluded {
+            let parent_dev = self.frames.last().map_or(0, |f| f.dev);
+            let r = Record::of(e, false, parent_dev, self.writer);
+            self.count_entry(r)?;
+        }
+        if depth == 0 {
+            self.finish_root();
+        }
+        Ok(())
+    }
+
+    fn close_dir(&mut self) -> Result<(), String> {
+        let f = self.frames.pop().expect("an open directory");
+        self.path.truncate(f.path_len);
+        let root = self.root.as_mut().expect("a root");
+        root.totals.add(&f.totals);
+        if let Some(b) = &f.bucket {
+            b.add(&f.totals);
+        }
+        if self.frames.is_empty() {
+            self.finish_root();
+        }
+        Ok(())
+    }
+
+    fn stopped(&self) -> bool {
+        self.cancel.load(Relaxed)
+    }
+}
+
+/// Opens a saved scan: the file as it is, or its decompressed stream when it starts with
+/// gzip's magic bytes.
+fn open(file: &[u8]) -> Result<(Box<dyn Read>, bool), std::io::Error> {
+    let f = File::open(os_path(file))?;
+    let mut f = BufReader::with_capacity(64 * 1024, f);
+    let mut magic = [0u8; 2];
+    let mut got = 0;
+    while got < 2 {
+        let n = f.read(&mut magic[got..])?;
+        if n == 0 {
+            break;
+        }
+        got += n;
+    }
+    let head = std::io::Cursor::new(magic[..got].to_vec());
+    let whole = head.chain(f);
+    if got == 2 && magic == [0x1f, 0x8b] {
+        Ok((Box::new(flate2::read::MultiGzDecoder::new(whole)), true))
+    } else {
+        Ok((Box::new(whole), false))
+    }
+}
+
+#[cfg(unix)]
+fn os_path(b: &[u8]) -> std::path::PathBuf {
+    use std::os::unix::ffi::OsStrExt;
+    std::ffi::OsStr::from_bytes(b).into()
+}
+
+#[cfg(not(unix))]
+fn os_path(b: &[u8]) -> std::path::PathBuf {
+    String::from_utf8_lossy(b).into_owned().into()
+}
+
+/// Loads saved scans, one root per file, in order, sharing one link set. `cancel` stops it.
+pub fn load(files: &[Vec<u8>], opts: &ScanOptions, cancel: &AtomicBool) -> Result<ScanResult, LoadFailure> {
+    let links = LinkSet::default();
+    let mut result = ScanResult::default();
+    for file in files {
+        let fail = |message: String, errno: i32, pos: Option<&json::Syntax>, gzip: bool| {
+            LoadFailure::File(LoadError {
+                file: PathBuffer(file.clone()),
+                message,
+                errno,
+                offset: pos.map_or(-1, |p| p.offset as i64),
+                line: pos.map_or(-1, |p| p.line as i64),
+                column: pos.map_or(-1, |p| p.column as i64),
+                gzip,
+            })
+        };
+        let (src, gzip) = match open(file) {
+            Ok(s) => s,
+            Err(e) => {
+                let errno = e.raw_os_error().unwrap_or(0);
+                let message = crate::sys::OsError(errno).message();
+                return Err(fail(if errno != 0 { message } else { e.to_string() }, errno, None, false));
+            }
+        };
+        let mut loader = Loader {
+            opts,
+            links: &links,
+            several: files.len() > 1,
+            cancel,
+            writer: Writer::Ncdu,
+            path: Vec::new(),
+            frames: Vec::new(),
+            root: None,
+            done: None,
+            strict: None,
+        };
+        let mut reader = Reader::new(src);
+        if let Err(e) = json::read(&mut reader, &mut loader) {
+            if let Some(s) = loader.strict.take() {
+                return Err(LoadFailure::Scan(ScanFailure::Strict(s)));
+            }
+            if cancel.load(Relaxed) {
+                return Err(LoadFailure::Scan(ScanFailure::Aborted));
+            }
+            return Err(fail(e.message.clone(), 0, Some(&e), gzip));
+        }
+        let root = loader.done.take().expect("read() ends after its root");
+        result.totals.add(&root.totals);
+        result.error_count += root.error_count;
+        result.roots.push(root);
+    }
+    Ok(result)
+}
+
+/// The same, with a cancel flag of its own (for Rust callers).
+pub fn load_files(files: &[Vec<u8>], opts: &ScanOptions) -> Result<ScanResult, LoadFailure> {
+    load(files, opts, &AtomicBool::new(false))
+}
+
+#[cfg(all(test, unix))]
+mod tests;

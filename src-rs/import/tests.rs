@@ -1,0 +1,123 @@
+//! The loader against live scans of the same trees, through exports ncdu writes (skipped,
+//! saying so, when ncdu is not installed).
+
+use std::ffi::CString;
+use std::process::Command;
+
+use super::*;
+use crate::scan::Scan;
+
+fn ncdu_export(dir: &std::path::Path, out: &std::path::Path, extended: bool) -> bool {
+    let mut c = Command::new("ncdu");
+    c.env("HOME", "/nonexistent").arg("--ignore-config");
+    if extended {
+        c.arg("-e");
+    }
+    match c.arg("-o").arg(out).arg(dir).output() {
+        Ok(o) => o.status.success(),
+        Err(_) => {
+            eprintln!("skipped: ncdu is not installed");
+            false
+        }
+    }
+}
+
+fn tree() -> tempfile::TempDir {
+    let t = tempfile::tempdir().unwrap();
+    let p = t.path();
+    std::fs::create_dir_all(p.join("a/b/c")).unwrap();
+    std::fs::create_dir_all(p.join("d")).unwrap();
+    std::fs::write(p.join("a/f"), vec![1u8; 5000]).unwrap();
+    std::fs::write(p.join("a/b/c/g"), vec![2u8; 70000]).unwrap();
+    // Linked within one directory: which directory a link counts under follows the order
+    // of the walk, which differs between a live (parallel) walk and an export's order.
+    std::fs::hard_link(p.join("a/f"), p.join("a/link")).unwrap();
+    std::os::unix::fs::symlink("a/f", p.join("sym")).unwrap();
+    std::fs::write(p.join("d/\u{e9}t\u{e9}"), b"x").unwrap();
+    t
+}
+
+fn options(depth: Option<u32>, top: u32) -> ScanOptions {
+    ScanOptions { depth, top, threads: Some(1), ..Default::default() }
+}
+
+#[test]
+fn an_ncdu_export_loads_as_the_live_scan() {
+    let t = tree();
+    let out = t.path().join("../").join(format!("{}.json", t.path().file_name().unwrap().to_string_lossy()));
+    for extended in [false, true] {
+        if !ncdu_export(t.path(), &out, extended) {
+            return;
+        }
+        let root = t.path().to_str().unwrap().as_bytes().to_vec();
+        let opts = options(Some(2), 3);
+        let live = Scan::new(&opts).unwrap().run(&[CString::new(root.clone()).unwrap()]).unwrap();
+        let loaded = load_files(&[out.to_str().unwrap().as_bytes().to_vec()], &opts).map_err(|e| format!("{e:?}")).unwrap();
+        let (a, b) = (&live.roots[0], &loaded.roots[0]);
+        assert_eq!(a.totals.bytes, b.totals.bytes);
+        assert_eq!(a.totals.disk_bytes, b.totals.disk_bytes);
+        assert_eq!((a.totals.files, a.totals.dirs), (b.totals.files, b.totals.dirs));
+        // ncdu without -e cannot tell a symlink from a fifo: it counts as `others` then.
+        assert_eq!(a.totals.symlinks + a.totals.others, b.totals.symlinks + b.totals.others);
+        if extended {
+            assert_eq!(a.totals, b.totals);
+        }
+        assert_eq!(a.tree, b.tree);
+        assert_eq!(a.largest, b.largest);
+        assert_eq!(a.path, b.path);
+    }
+    std::fs::remove_file(out).ok();
+}
+
+#[test]
+fn a_truncated_export_is_refused_with_its_position() {
+    let t = tree();
+    let out = t.path().join("whole.json");
+    let dir = t.path().join("a");
+    if !ncdu_export(&dir, &out, false) {
+        return;
+    }
+    let text = std::fs::read(&out).unwrap();
+    let cut = t.path().join("cut.json");
+    std::fs::write(&cut, &text[..text.len() - 10]).unwrap();
+    match load_files(&[cut.to_str().unwrap().as_bytes().to_vec()], &options(None, 0)) {
+        Err(LoadFailure::File(e)) => {
+            assert!(e.message.contains("truncated"), "{e:?}");
+            assert_eq!(e.offset as usize, text.len() - 10);
+        }
+        other => panic!("{other:?}"),
+    }
+    // Gzipped, and cut: refused too.
+    let gz = t.path().join("cut.json.gz");
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    std::io::Write::write_all(&mut enc, &text).unwrap();
+    let bytes = enc.finish().unwrap();
+    std::fs::write(&gz, &bytes).unwrap();
+    let whole = load_files(&[gz.to_str().unwrap().as_bytes().to_vec()], &options(None, 0)).map_err(|e| format!("{e:?}")).unwrap();
+    assert_eq!(whole.roots.len(), 1);
+    std::fs::write(&gz, &bytes[..bytes.len() - 12]).unwrap();
+    match load_files(&[gz.to_str().unwrap().as_bytes().to_vec()], &options(None, 0)) {
+        Err(LoadFailure::File(e)) => assert!(e.gzip && e.offset >= 0, "{e:?}"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn hard_links_across_files_count_once() {
+    let t = tree();
+    std::fs::hard_link(t.path().join("a/f"), t.path().join("d/link")).unwrap();
+    let (a, d) = (t.path().join("a.json"), t.path().join("d.json"));
+    if !ncdu_export(&t.path().join("a"), &a, false) || !ncdu_export(&t.path().join("d"), &d, false) {
+        return;
+    }
+    let roots = [t.path().join("a"), t.path().join("d")].map(|p| CString::new(p.to_str().unwrap()).unwrap());
+    let opts = options(None, 0);
+    let live = Scan::new(&opts).unwrap().run(&roots).unwrap();
+    let files = [a, d].map(|p| p.to_str().unwrap().as_bytes().to_vec());
+    let loaded = load_files(&files, &opts).map_err(|e| format!("{e:?}")).unwrap();
+    assert_eq!(live.totals, loaded.totals);
+    assert_eq!(live.roots[1].totals, loaded.roots[1].totals);
+    let links = ScanOptions { count_links: true, ..options(None, 0) };
+    let live = Scan::new(&links).unwrap().run(&roots).unwrap();
+    assert_eq!(live.totals, load_files(&files, &links).map_err(|e| format!("{e:?}")).unwrap().totals);
+}
