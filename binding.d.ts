@@ -64,6 +64,42 @@ export interface LargeFile {
   path: string | Buffer
 }
 
+/** A saved scan that could not be read to its end. */
+export interface LoadError {
+  /** The file, as given. */
+  file: string | Buffer
+  /** What is wrong. */
+  message: string
+  /** The errno when the file itself could not be opened or read (0 otherwise). */
+  errno: number
+  /** Byte offset (0-based) where reading stopped; in the decompressed data of a .gz. */
+  offset: number
+  /** 1-based line there. */
+  line: number
+  /** 1-based column (bytes) there. */
+  column: number
+  /** The file is gzip-compressed (the offset is into its decompressed data). */
+  gzip: boolean
+}
+
+/** What a load came to: its result, or why there is none. */
+export interface LoadOutcome {
+  /** The result, one root per file. */
+  result?: ScanResult
+  /** A file that could not be read to its end (nothing of the load is kept). */
+  loadError?: LoadError
+  /** Cancelled. */
+  aborted: boolean
+  /** `strict`: the first saved read error. */
+  strictError?: ScanError
+}
+
+/** Loads saved scans (one root per file) off the JS thread; resolves with a `LoadOutcome`. */
+export declare function loadScan(files: Array<string | Buffer>, options: ScanOptions, cancel?: CancelToken | undefined | null): Promise<LoadOutcome>
+
+/** The same load, blocking the calling thread. */
+export declare function loadScanSync(files: Array<string | Buffer>, options: ScanOptions): LoadOutcome
+
 /**
  * An option that cannot be used, and which: it crosses to JavaScript as this object, which
  * src/native.ts turns into the TypeError (or RangeError, for `threads`) naming `option`.

@@ -838,5 +838,7 @@ module.exports = nativeBinding
 module.exports.CancelToken = nativeBinding.CancelToken
 module.exports.ExportChunks = nativeBinding.ExportChunks
 module.exports.exportScan = nativeBinding.exportScan
+module.exports.loadScan = nativeBinding.loadScan
+module.exports.loadScanSync = nativeBinding.loadScanSync
 module.exports.scan = nativeBinding.scan
 module.exports.scanSync = nativeBinding.scanSync

@@ -193,7 +193,7 @@ function resultOf(out: ScanOutcome, n: Normalized, started: number): Result<Num>
   return assemble(n, roots, totalsOf(r.totals, num), Number(r.errorCount), started, 'native')
 }
 
-function toRoot(r: NativeRoot, num: Numberer): RootResult<Num> {
+export function toRoot(r: NativeRoot, num: Numberer): RootResult<Num> {
   const { path, pathBuffer } = pathFields(r.path)
   const root: RootResult<Num> = { path, ...totalsOf(r.totals, num), errors: r.errors.map(toScanError), errorCount: Number(r.errorCount) }
   if (pathBuffer) root.pathBuffer = pathBuffer
@@ -207,7 +207,7 @@ function toRoot(r: NativeRoot, num: Numberer): RootResult<Num> {
   return root
 }
 
-function toScanError(e: NativeError): ScanError {
+export function toScanError(e: NativeError): ScanError {
   const { path, pathBuffer } = pathFields(e.path)
   return scanError(path, e.errno, e.message, e.syscall, pathBuffer)
 }

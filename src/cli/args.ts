@@ -35,6 +35,9 @@ Options:
   -L, --dereference      follow symbolic links
   -l, --count-links      count sizes many times if hard linked
   -d, --max-depth <N>    a line per directory down to depth N
+  -f, --file <FILE>      read saved scans instead of the file system: FILE and
+                         every path after it (ncdu's JSON format, as dirsize
+                         -o, ncdu -o and gdu -o write it; .gz too)
   --exclude <PATTERN>    skip entries matching this glob (repeatable) (default:
                          [])
   -X, --exclude-from <FILE>
@@ -71,6 +74,8 @@ Examples:
   jq -r 'select(.path) | [.diskBytes, .path] | @tsv' audit.ndjson | sort -n
   dirsize --html report.html ~/projects      a treemap of what fills it, in one HTML file
   dirsize -o home.json.gz ~ && ncdu -f home.json.gz   browse a saved scan in ncdu
+  dirsize -f scans/*.json -d 2     saved scans of many hosts, audited together
+  dirsize diff last-week.json tonight.json   what grew, shrank, came and went
   dirsize bench --quick --out bench-out     time dirsize against du and the npm packages
 
 Exit status: 0 if everything was read, 1 if some root or entry could not be read (each one
@@ -101,6 +106,8 @@ export interface Flags {
   null: boolean
   json: boolean
   ndjson: boolean
+  /** -f: `paths` are saved scans to load, not trees to walk. */
+  load: boolean
   /** undefined: on a terminal only. */
   progress?: boolean
   html?: string
@@ -168,6 +175,7 @@ const SPECS: Record<string, Spec> = {
   dereference: { type: 'boolean', short: 'L', flags: '-L, --dereference' },
   'count-links': { type: 'boolean', short: 'l', flags: '-l, --count-links' },
   'max-depth': { type: 'string', short: 'd', flags: '-d, --max-depth <N>' },
+  file: { type: 'string', short: 'f', flags: '-f, --file <FILE>' },
   depth: { type: 'string', flags: '--depth <N>', hidden: true },
   exclude: { type: 'string', flags: '--exclude <PATTERN>' },
   'exclude-from': { type: 'string', short: 'X', flags: '-X, --exclude-from <FILE>' },
@@ -200,7 +208,7 @@ export function parse(argv: string[], exact: ReadonlyArray<string | Buffer> = ar
   const { tokens } = parseArgs({ args: argv, options: PARSE_OPTIONS, strict: false, allowPositionals: true, tokens: true })
   const flags: Flags = {
     paths: [], units: HUMAN, apparent: false, summarize: false, total: false, oneFileSystem: false,
-    dereference: false, countLinks: false, exclude: [], excludeFrom: [], null: false, json: false, ndjson: false,
+    dereference: false, countLinks: false, exclude: [], excludeFrom: [], null: false, json: false, ndjson: false, load: false,
     extended: false,
   }
   let unknown: string | undefined
@@ -284,6 +292,11 @@ export function parse(argv: string[], exact: ReadonlyArray<string | Buffer> = ar
         flags.threads = n
         break
       }
+      case 'file':
+        flags.load = true
+        // A separate value keeps its exact bytes, as a positional path does.
+        flags.paths.push(t.inlineValue ? value : (exact[t.index + 1] ?? value))
+        break
       case 'exclude': flags.exclude.push(value); break
       case 'exclude-from': flags.excludeFrom.push(value); break
       case 'ignore': flags.ignore = value; break
@@ -306,10 +319,26 @@ export function parse(argv: string[], exact: ReadonlyArray<string | Buffer> = ar
     return { kind: 'usage', message: 'dirsize: cannot both summarize and show directories below depth 0' }
   }
   if (flags.json && flags.ndjson) return { kind: 'usage', message: 'dirsize: --json and --ndjson cannot be used together' }
+  if (flags.load) {
+    const live = savedScanConflict(flags)
+    if (live) return { kind: 'usage', message: `dirsize: -f: ${live} needs the file system; a saved scan cannot apply it` }
+  }
   if (flags.paths.length === 0) flags.paths.push('.')
   const badExport = exportMisuse(flags)
   if (badExport) return { kind: 'usage', message: badExport }
   return { kind: 'run', flags }
+}
+
+/** The first flag given that only a walk of the file system can honour (src/load FS_ONLY). */
+function savedScanConflict(flags: Flags): string | undefined {
+  if (flags.oneFileSystem) return '-x'
+  if (flags.dereference) return '-L'
+  if (flags.exclude.length > 0) return '--exclude'
+  if (flags.excludeFrom.length > 0) return '-X'
+  if (flags.ignore !== undefined) return '--ignore'
+  if (flags.threads !== undefined) return '--threads'
+  if (flags.export !== undefined) return '-o'
+  return undefined
 }
 
 /** Why the flags cannot go with -o/-e, if they cannot. */

@@ -73,7 +73,9 @@ export async function run(flags: Flags, patterns: Patterns, stderr: NodeJS.Write
   let last: Progress | undefined
   try {
     if (scanned.length > 0) {
-      const result = (await (exporting?.scan ?? dirsize)(scanned.map((i) => flags.paths[i]!), {
+      // -f: the same call, answered from saved scans.
+      const scanner = flags.load ? (require('./load') as typeof import('./load')).scanSaved : (exporting?.scan ?? dirsize)
+      const result = (await scanner(scanned.map((i) => flags.paths[i]!), {
         ...scanOptions(flags, patterns),
         bigint: true,
         depth: scanDepth,

@@ -107,7 +107,7 @@ function rootFsPath(root: FsPath, setup: WalkSetup): FsPath {
   return typeof root === 'string' ? Buffer.from(root) : root
 }
 
-interface TreeNode {
+export interface TreeNode {
   parent?: TreeNode
   path: FsPath
   depth: number
@@ -420,7 +420,7 @@ function messageOf(e: NodeJS.ErrnoException): string {
  * The N largest files: a min-heap on bytes, so a file that enters costs O(log N) and N can
  * be any size (it grows with the files found, never to N up front).
  */
-class Largest {
+export class Largest {
   private readonly heap: WalkLargeFile[] = []
   constructor(private readonly n: number) {}
 
@@ -431,19 +431,19 @@ class Largest {
       let i = h.length - 1
       while (i > 0) {
         const p = (i - 1) >> 1
-        if (h[p]!.bytes <= h[i]!.bytes) break
+        if (order(h[p]!, h[i]!) <= 0) break
         ;[h[p], h[i]] = [h[i]!, h[p]!]
         i = p
       }
-    } else if (h.length > 0 && f.bytes > h[0]!.bytes) {
+    } else if (h.length > 0 && order(f, h[0]!) > 0) {
       h[0] = f
       let i = 0
       for (;;) {
         const l = 2 * i + 1
         const r = l + 1
         let m = i
-        if (l < h.length && h[l]!.bytes < h[m]!.bytes) m = l
-        if (r < h.length && h[r]!.bytes < h[m]!.bytes) m = r
+        if (l < h.length && order(h[l]!, h[m]!) < 0) m = l
+        if (r < h.length && order(h[r]!, h[m]!) < 0) m = r
         if (m === i) break
         ;[h[m], h[i]] = [h[i]!, h[m]!]
         i = m
@@ -452,12 +452,23 @@ class Largest {
   }
 
   sorted(): WalkLargeFile[] {
-    return [...this.heap].sort((a, b) => (a.bytes < b.bytes ? 1 : a.bytes > b.bytes ? -1 : 0))
+    return [...this.heap].sort((a, b) => order(b, a))
   }
 }
 
+/**
+ * Files in breakdown.rs's `LargeFile` order (bytes, then disk bytes, then path bytes), so
+ * ties at the edge of the list keep the same files in both walkers and the loaders.
+ */
+function order(a: WalkLargeFile, b: WalkLargeFile): number {
+  if (a.bytes !== b.bytes) return a.bytes < b.bytes ? -1 : 1
+  if (a.diskBytes !== b.diskBytes) return a.diskBytes < b.diskBytes ? -1 : 1
+  const bytes = (p: FsPath): Buffer => (typeof p === 'string' ? Buffer.from(p) : p)
+  return Buffer.compare(bytes(a.path), bytes(b.path))
+}
+
 /** Subtree totals, children before their parent, siblings by name (as the Rust side). */
-function foldTree(nodes: TreeNode[]): WalkTreeEntry[] {
+export function foldTree(nodes: TreeNode[]): WalkTreeEntry[] {
   for (const node of [...nodes].sort((a, b) => b.depth - a.depth)) {
     if (node.parent) {
       node.parent.bytes += node.bytes

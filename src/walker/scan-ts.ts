@@ -29,7 +29,7 @@ function toScanError(e: WalkError): ScanError & { error: NodeJS.ErrnoException }
   return out
 }
 
-function toRoot(r: WalkRoot, num: Numberer): RootResult<Num> {
+export function toRoot(r: WalkRoot, num: Numberer): RootResult<Num> {
   const root: RootResult<Num> = {
     ...pathFields(r.path),
     ...totalsOf(r, num),

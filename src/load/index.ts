@@ -1,0 +1,159 @@
+/**
+ * `loadScan`: saved scans (ncdu's JSON export format, as dirsize, ncdu and gdu write it) read
+ * back into the Result a live scan of the same tree gives, without touching the tree. The
+ * native loader (src-rs/import/) answers when the addon loads, else the TypeScript twin
+ * (reader.ts), as for a scan.
+ */
+import { types } from 'node:util'
+
+import { abortError, optionTypeError, systemError } from '../errors'
+import { binding, toRoot, toScanError } from '../native'
+import { normalize, type Normalized } from '../options'
+import { assemble, numberer, TOTAL_KEYS, totalsOf, zeroTotals } from '../result'
+import { backend } from '../scan'
+import type { Num, Options, PathArg, Result, RootResult } from '../types'
+import { toRoot as tsRoot } from '../walker/scan-ts'
+
+import { type LoadErrorInfo, LoadFailed, LoadStopped, LoadStrict, loadFiles } from './reader'
+
+/** What a saved scan can honour: the rest need the file system the scan read. */
+export type LoadOptions = Pick<Options, 'depth' | 'top' | 'bigint' | 'countLinks' | 'strict' | 'signal'>
+
+/** Options of a live scan that a saved scan cannot apply: refused, naming the option. */
+export const FS_ONLY = ['followSymlinks', 'oneFileSystem', 'exclude', 'ignore', 'threads', 'onProgress', 'progressIntervalMs', 'onRoot'] as const
+
+/** A saved scan that cannot be read to its end: the file, and where. */
+export interface LoadError extends Error {
+  code: string
+  file: string
+  /** Byte offset where reading stopped (in the decompressed data of a .gz); -1 if it never opened. */
+  offset: number
+  line: number
+  column: number
+}
+
+/**
+ * Saved scans as one Result: one root per file, in order, hard links shared between them
+ * counted once (by device and inode), as a live scan of several roots. A file that cannot be
+ * read to its end rejects (a `LoadError` naming it and the position): never a partial result.
+ */
+export function loadScan(files: PathArg | readonly PathArg[], options: LoadOptions & { bigint: true }): Promise<Result<bigint>>
+export function loadScan(files: PathArg | readonly PathArg[], options?: LoadOptions & { bigint?: false }): Promise<Result<number>>
+export function loadScan(files: PathArg | readonly PathArg[], options?: LoadOptions): Promise<Result<Num>>
+export async function loadScan(files: PathArg | readonly PathArg[], options?: LoadOptions): Promise<Result<Num>> {
+  const n = normalizeLoad(files, options)
+  const started = performance.now()
+  if (n.signal?.aborted) throw abortError(n.signal)
+  const b = backend === 'native' ? binding() : null
+  if (b) {
+    const token = new b.CancelToken()
+    const onAbort = (): void => token.cancel()
+    n.signal?.addEventListener('abort', onAbort, { once: true })
+    try {
+      return nativeResult(await b.loadScan(n.roots, n, token), n, started)
+    } finally {
+      n.signal?.removeEventListener('abort', onAbort)
+    }
+  }
+  // The TypeScript twin runs on this thread: one turn of the event loop first, so an
+  // abort already queued is seen.
+  await new Promise((r) => setImmediate(r))
+  return tsResult(n, started)
+}
+
+/** The same, blocking the calling thread. */
+export function loadScanSync(files: PathArg | readonly PathArg[], options: Omit<LoadOptions, 'signal'> & { bigint: true }): Result<bigint>
+export function loadScanSync(files: PathArg | readonly PathArg[], options?: Omit<LoadOptions, 'signal'> & { bigint?: false }): Result<number>
+export function loadScanSync(files: PathArg | readonly PathArg[], options?: Omit<LoadOptions, 'signal'>): Result<Num>
+export function loadScanSync(files: PathArg | readonly PathArg[], options?: Omit<LoadOptions, 'signal'>): Result<Num> {
+  const n = normalizeLoad(files, options)
+  if (n.signal !== undefined) throw optionTypeError('signal', 'absent in loadScanSync (it blocks the thread; use loadScan)', n.signal)
+  const started = performance.now()
+  const b = backend === 'native' ? binding() : null
+  return b ? nativeResult(b.loadScanSync(n.roots, n), n, started) : tsResult(n, started)
+}
+
+function normalizeLoad(files: unknown, options: unknown): Normalized {
+  const list = Array.isArray(files) ? (files as unknown[]) : [files]
+  list.forEach((f, i) => {
+    const name = Array.isArray(files) ? `files[${i}]` : 'files'
+    if (typeof f === 'string' ? f.length === 0 : !(types.isUint8Array(f) && f.length > 0)) {
+      throw optionTypeError(name, 'a saved scan\'s path: a non-empty string or Buffer', f)
+    }
+  })
+  if (Array.isArray(files) && files.length === 0) throw optionTypeError('files', 'a path or a non-empty array of paths', files)
+  if (options !== undefined && options !== null && typeof options === 'object') {
+    for (const name of FS_ONLY) {
+      const v = (options as Record<string, unknown>)[name]
+      if (v !== undefined) throw optionTypeError(name, 'absent for a saved scan (it needs the file system the scan read)', v)
+    }
+  }
+  return normalize(files, options)
+}
+
+type LoadOutcome = import('../../binding').LoadOutcome
+
+function nativeResult(out: LoadOutcome, n: Normalized, started: number): Result<Num> {
+  if (out.loadError) throw loadError({ ...out.loadError, errno: -out.loadError.errno })
+  if (out.aborted) throw abortError(n.signal ?? AbortSignal.abort())
+  if (out.strictError) throw systemError(toScanError(out.strictError))
+  const r = out.result!
+  const num = numberer(n)
+  const roots = r.roots.map((root) => toRoot(root, num))
+  return assemble(n, roots, totalsOf(r.totals, num), Number(r.errorCount), started, 'native')
+}
+
+function tsResult(n: Normalized, started: number): Result<Num> {
+  let walked
+  try {
+    walked = loadFiles(n.roots, n, () => n.signal?.aborted === true)
+  } catch (e) {
+    if (e instanceof LoadFailed) throw loadError(e.info)
+    if (e instanceof LoadStrict) throw e.walkError.error
+    if (e instanceof LoadStopped) throw abortError(n.signal ?? AbortSignal.abort())
+    throw e
+  }
+  if (n.signal?.aborted) throw abortError(n.signal)
+  const num = numberer(n)
+  const sum = zeroTotals()
+  let errorCount = 0
+  const roots: RootResult<Num>[] = walked.map((w) => {
+    for (const k of TOTAL_KEYS) sum[k] += w[k]
+    errorCount += w.errorCount
+    return tsRoot(w, num)
+  })
+  return assemble(n, roots, totalsOf(sum, num), errorCount, started, 'typescript')
+}
+
+/**
+ * The error of a file that cannot be read to its end: a file that will not open is a system
+ * error (ENOENT, EACCES) naming it; one that will not parse says where, by byte offset and
+ * line:column (`ERR_INVALID_SAVED_SCAN`).
+ */
+function loadError(e: LoadErrorInfo): LoadError {
+  const file = typeof e.file === 'string' ? e.file : e.file.toString()
+  let err: LoadError
+  if (e.offset < 0) {
+    const sys = systemError({ path: file, code: '', errno: e.errno, message: e.message, syscall: 'open' }) as unknown as LoadError
+    sys.code = codeOfErrno(e.errno)
+    sys.message = `cannot load '${file}': ${e.message}`
+    err = sys
+  } else {
+    const where = `at byte ${e.offset}${e.gzip ? ' of its decompressed data' : ''} (line ${e.line}, column ${e.column})`
+    err = new Error(`cannot load '${file}': ${e.message}, ${where}`) as LoadError
+    err.code = 'ERR_INVALID_SAVED_SCAN'
+  }
+  err.file = file
+  err.offset = e.offset
+  err.line = e.line
+  err.column = e.column
+  return err
+}
+
+function codeOfErrno(errno: number): string {
+  try {
+    return (require('node:util') as typeof import('node:util')).getSystemErrorName(errno)
+  } catch {
+    return 'UNKNOWN'
+  }
+}
