@@ -21,6 +21,10 @@ export const caps = {
   specialFiles: process.platform !== 'win32',
   /** /proc and /sys (thread and descriptor counts, special file systems). */
   procfs: process.platform === 'linux',
+  /** ncdu (Debian 12's 1.18), to make the exports `-f` reads. */
+  ncdu: runs('ncdu', ['-v']) !== null,
+  /** gdu (Debian 12's 5.22), to make the exports `-f` reads. */
+  gdu: runs('gdu', ['--version']) !== null,
   /** Bind mounts and tmpfs (root on Linux, with the right to mount): tried once, when asked. */
   get mounts(): boolean {
     mountable ??= canMount()
