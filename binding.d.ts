@@ -64,6 +64,20 @@ export interface LargeFile {
   path: string | Buffer
 }
 
+/** A non-directory entry listed for `diff` (see `load`'s `list_depth`). */
+export interface ListedEntry {
+  /** Its path, from the root as saved. */
+  path: string | Buffer
+  /** Apparent size. */
+  bytes: bigint
+  /** Allocated size. */
+  diskBytes: bigint
+  /** A regular file (not a symlink, fifo, socket or device). */
+  file: boolean
+  /** Its depth below the root (the root is 0). */
+  depth: number
+}
+
 /** A saved scan that could not be read to its end. */
 export interface LoadError {
   /** The file, as given. */
@@ -92,10 +106,15 @@ export interface LoadOutcome {
   aborted: boolean
   /** `strict`: the first saved read error. */
   strictError?: ScanError
+  /** With `listDepth`: per root, its non-directories down to that depth (for `diff`). */
+  listed?: Array<Array<ListedEntry>>
 }
 
-/** Loads saved scans (one root per file) off the JS thread; resolves with a `LoadOutcome`. */
-export declare function loadScan(files: Array<string | Buffer>, options: ScanOptions, cancel?: CancelToken | undefined | null): Promise<LoadOutcome>
+/**
+ * Loads saved scans (one root per file) off the JS thread; resolves with a `LoadOutcome`.
+ * `list_depth`: also list the non-directories down to that depth (diff's use).
+ */
+export declare function loadScan(files: Array<string | Buffer>, options: ScanOptions, cancel?: CancelToken | undefined | null, listDepth?: number | undefined | null): Promise<LoadOutcome>
 
 /** The same load, blocking the calling thread. */
 export declare function loadScanSync(files: Array<string | Buffer>, options: ScanOptions): LoadOutcome

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
-use super::{load, LoadError, LoadFailure};
+use super::{load_listing, ListedEntry, LoadError, LoadFailure};
 use crate::binding::{roots_of, CancelToken};
 use crate::options::ScanOptions;
 use crate::result::{ScanError, ScanFailure, ScanResult};
@@ -25,12 +25,17 @@ pub struct LoadOutcome {
     pub aborted: bool,
     /// `strict`: the first saved read error.
     pub strict_error: Option<ScanError>,
+    /// With `listDepth`: per root, its non-directories down to that depth (for `diff`).
+    pub listed: Option<Vec<Vec<ListedEntry>>>,
 }
 
-fn run(files: &[Vec<u8>], options: &ScanOptions, cancel: &AtomicBool) -> LoadOutcome {
-    let mut out = LoadOutcome { result: None, load_error: None, aborted: false, strict_error: None };
-    match load(files, options, cancel) {
-        Ok(r) => out.result = Some(r),
+fn run(files: &[Vec<u8>], options: &ScanOptions, cancel: &AtomicBool, list_depth: Option<u32>) -> LoadOutcome {
+    let mut out = LoadOutcome { result: None, load_error: None, aborted: false, strict_error: None, listed: None };
+    match load_listing(files, options, cancel, list_depth) {
+        Ok((r, listed)) => {
+            out.result = Some(r);
+            out.listed = list_depth.map(|_| listed);
+        }
         Err(LoadFailure::File(e)) => out.load_error = Some(e),
         Err(LoadFailure::Scan(ScanFailure::Aborted)) => out.aborted = true,
         Err(LoadFailure::Scan(ScanFailure::Strict(e))) => out.strict_error = Some(e),
@@ -47,6 +52,7 @@ pub struct LoadTask {
     files: Vec<Vec<u8>>,
     options: ScanOptions,
     cancel: Arc<AtomicBool>,
+    list_depth: Option<u32>,
 }
 
 impl Task for LoadTask {
@@ -54,7 +60,7 @@ impl Task for LoadTask {
     type JsValue = LoadOutcome;
 
     fn compute(&mut self) -> Result<Self::Output> {
-        Ok(run(&self.files, &self.options, &self.cancel))
+        Ok(run(&self.files, &self.options, &self.cancel, self.list_depth))
     }
 
     fn resolve(&mut self, _env: Env, output: Self::Output) -> Result<Self::JsValue> {
@@ -63,18 +69,20 @@ impl Task for LoadTask {
 }
 
 /// Loads saved scans (one root per file) off the JS thread; resolves with a `LoadOutcome`.
+/// `list_depth`: also list the non-directories down to that depth (diff's use).
 #[napi(ts_return_type = "Promise<LoadOutcome>")]
 pub fn load_scan(
     files: Vec<Either<String, Buffer>>,
     options: ScanOptions,
     cancel: Option<&CancelToken>,
+    list_depth: Option<u32>,
 ) -> Result<AsyncTask<LoadTask>> {
     let cancel = cancel.map(|c| c.flag.clone()).unwrap_or_default();
-    Ok(AsyncTask::new(LoadTask { files: files_of(files)?, options, cancel }))
+    Ok(AsyncTask::new(LoadTask { files: files_of(files)?, options, cancel, list_depth }))
 }
 
 /// The same load, blocking the calling thread.
 #[napi]
 pub fn load_scan_sync(files: Vec<Either<String, Buffer>>, options: ScanOptions) -> Result<LoadOutcome> {
-    Ok(run(&files_of(files)?, &options, &AtomicBool::new(false)))
+    Ok(run(&files_of(files)?, &options, &AtomicBool::new(false), None))
 }

@@ -63,6 +63,23 @@ pub struct LoadError {
     pub gzip: bool,
 }
 
+/// A non-directory entry listed for `diff` (see `load`'s `list_depth`).
+#[cfg_attr(all(feature = "node", not(test)), napi_derive::napi(object, object_from_js = false))]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListedEntry {
+    /// Its path, from the root as saved.
+    #[cfg_attr(all(feature = "node", not(test)), napi(ts_type = "string | Buffer"))]
+    pub path: PathBuffer,
+    /// Apparent size.
+    pub bytes: u128,
+    /// Allocated size.
+    pub disk_bytes: u128,
+    /// A regular file (not a symlink, fifo, socket or device).
+    pub file: bool,
+    /// Its depth below the root (the root is 0).
+    pub depth: u32,
+}
+
 /// Why a load has no result.
 #[derive(Debug)]
 pub enum LoadFailure {
@@ -182,6 +199,9 @@ struct Loader<'a> {
     root: Option<RootState>,
     done: Option<RootResult>,
     strict: Option<ScanError>,
+    /// List non-directories down to this depth (for `diff`), whether or not they count.
+    list_depth: Option<u32>,
+    listed: Vec<ListedEntry>,
 }
 
 impl<'a> Loader<'a> {
@@ -233,6 +253,17 @@ impl<'a> Loader<'a> {
             if f.skip {
                 return Ok(());
             }
+        }
+        let depth = self.frames.len() as u32;
+        if self.list_depth.map_or(false, |d| depth <= d) {
+            let path = if self.frames.is_empty() { self.path.clone() } else { self.child_path(&r.name) };
+            self.listed.push(ListedEntry {
+                path: PathBuffer(path),
+                bytes: r.asize as u128,
+                disk_bytes: r.dsize as u128,
+                file: r.kind == Kind::File,
+                depth,
+            });
         }
         if !self.admit(&r) {
             return Ok(());
@@ -407,8 +438,20 @@ fn os_path(b: &[u8]) -> std::path::PathBuf {
 
 /// Loads saved scans, one root per file, in order, sharing one link set. `cancel` stops it.
 pub fn load(files: &[Vec<u8>], opts: &ScanOptions, cancel: &AtomicBool) -> Result<ScanResult, LoadFailure> {
+    load_listing(files, opts, cancel, None).map(|(r, _)| r)
+}
+
+/// `load`, also listing every non-directory down to `list_depth` (the root is 0), per root:
+/// what `diff` compares besides the directories.
+pub fn load_listing(
+    files: &[Vec<u8>],
+    opts: &ScanOptions,
+    cancel: &AtomicBool,
+    list_depth: Option<u32>,
+) -> Result<(ScanResult, Vec<Vec<ListedEntry>>), LoadFailure> {
     let links = LinkSet::default();
     let mut result = ScanResult::default();
+    let mut listed = Vec::new();
     for file in files {
         let fail = |message: String, errno: i32, pos: Option<&json::Syntax>, gzip: bool| {
             LoadFailure::File(LoadError {
@@ -440,6 +483,8 @@ pub fn load(files: &[Vec<u8>], opts: &ScanOptions, cancel: &AtomicBool) -> Resul
             root: None,
             done: None,
             strict: None,
+            list_depth,
+            listed: Vec::new(),
         };
         let mut reader = Reader::new(src);
         if let Err(e) = json::read(&mut reader, &mut loader) {
@@ -455,8 +500,9 @@ pub fn load(files: &[Vec<u8>], opts: &ScanOptions, cancel: &AtomicBool) -> Resul
         result.totals.add(&root.totals);
         result.error_count += root.error_count;
         result.roots.push(root);
+        listed.push(std::mem::take(&mut loader.listed));
     }
-    Ok(result)
+    Ok((result, listed))
 }
 
 /// The same, with a cancel flag of its own (for Rust callers).

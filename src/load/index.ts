@@ -9,12 +9,12 @@ import { types } from 'node:util'
 import { abortError, optionTypeError, systemError } from '../errors'
 import { binding, toRoot, toScanError } from '../native'
 import { normalize, type Normalized } from '../options'
-import { assemble, numberer, TOTAL_KEYS, totalsOf, zeroTotals } from '../result'
+import { assemble, numberer, pathFields, TOTAL_KEYS, totalsOf, zeroTotals } from '../result'
 import { backend } from '../scan'
 import type { Num, Options, PathArg, Result, RootResult } from '../types'
 import { toRoot as tsRoot } from '../walker/scan-ts'
 
-import { type LoadErrorInfo, LoadFailed, LoadStopped, LoadStrict, loadFiles } from './reader'
+import { type Listed, type LoadErrorInfo, LoadFailed, LoadStopped, LoadStrict, loadListing } from './reader'
 
 /** What a saved scan can honour: the rest need the file system the scan read. */
 export type LoadOptions = Pick<Options, 'depth' | 'top' | 'bigint' | 'countLinks' | 'strict' | 'signal'>
@@ -41,7 +41,25 @@ export function loadScan(files: PathArg | readonly PathArg[], options: LoadOptio
 export function loadScan(files: PathArg | readonly PathArg[], options?: LoadOptions & { bigint?: false }): Promise<Result<number>>
 export function loadScan(files: PathArg | readonly PathArg[], options?: LoadOptions): Promise<Result<Num>>
 export async function loadScan(files: PathArg | readonly PathArg[], options?: LoadOptions): Promise<Result<Num>> {
-  const n = normalizeLoad(files, options)
+  return (await loadListed(normalizeLoad(files, options))).result
+}
+
+/** A non-directory entry of a saved scan, as `diff` compares them. */
+export interface ListedEntry {
+  path: string
+  pathBuffer?: Buffer
+  bytes: bigint
+  diskBytes: bigint
+  /** A regular file. */
+  file: boolean
+  depth: number
+}
+
+/**
+ * The load behind `loadScan`; with `listDepth`, also every non-directory down to that depth,
+ * per root (diff's use: files added and removed).
+ */
+export async function loadListed(n: Normalized, listDepth?: number): Promise<{ result: Result<Num>; listed?: ListedEntry[][] }> {
   const started = performance.now()
   if (n.signal?.aborted) throw abortError(n.signal)
   const b = backend === 'native' ? binding() : null
@@ -50,7 +68,10 @@ export async function loadScan(files: PathArg | readonly PathArg[], options?: Lo
     const onAbort = (): void => token.cancel()
     n.signal?.addEventListener('abort', onAbort, { once: true })
     try {
-      return nativeResult(await b.loadScan(n.roots, n, token), n, started)
+      const out = await b.loadScan(n.roots, n, token, listDepth)
+      const result = nativeResult(out, n, started)
+      const listed = out.listed?.map((root) => root.map((e) => ({ ...pathFields(e.path), bytes: e.bytes, diskBytes: e.diskBytes, file: e.file, depth: e.depth })))
+      return listed ? { result, listed } : { result }
     } finally {
       n.signal?.removeEventListener('abort', onAbort)
     }
@@ -58,7 +79,7 @@ export async function loadScan(files: PathArg | readonly PathArg[], options?: Lo
   // The TypeScript twin runs on this thread: one turn of the event loop first, so an
   // abort already queued is seen.
   await new Promise((r) => setImmediate(r))
-  return tsResult(n, started)
+  return tsResult(n, started, listDepth)
 }
 
 /** The same, blocking the calling thread. */
@@ -70,10 +91,10 @@ export function loadScanSync(files: PathArg | readonly PathArg[], options?: Omit
   if (n.signal !== undefined) throw optionTypeError('signal', 'absent in loadScanSync (it blocks the thread; use loadScan)', n.signal)
   const started = performance.now()
   const b = backend === 'native' ? binding() : null
-  return b ? nativeResult(b.loadScanSync(n.roots, n), n, started) : tsResult(n, started)
+  return b ? nativeResult(b.loadScanSync(n.roots, n), n, started) : tsResult(n, started).result
 }
 
-function normalizeLoad(files: unknown, options: unknown): Normalized {
+export function normalizeLoad(files: unknown, options: unknown): Normalized {
   const list = Array.isArray(files) ? (files as unknown[]) : [files]
   list.forEach((f, i) => {
     const name = Array.isArray(files) ? `files[${i}]` : 'files'
@@ -103,10 +124,11 @@ function nativeResult(out: LoadOutcome, n: Normalized, started: number): Result<
   return assemble(n, roots, totalsOf(r.totals, num), Number(r.errorCount), started, 'native')
 }
 
-function tsResult(n: Normalized, started: number): Result<Num> {
+function tsResult(n: Normalized, started: number, listDepth?: number): { result: Result<Num>; listed?: ListedEntry[][] } {
   let walked
+  let listed: Listed[][]
   try {
-    walked = loadFiles(n.roots, n, () => n.signal?.aborted === true)
+    ;({ roots: walked, listed } = loadListing(n.roots, n, () => n.signal?.aborted === true, listDepth))
   } catch (e) {
     if (e instanceof LoadFailed) throw loadError(e.info)
     if (e instanceof LoadStrict) throw e.walkError.error
@@ -122,7 +144,9 @@ function tsResult(n: Normalized, started: number): Result<Num> {
     errorCount += w.errorCount
     return tsRoot(w, num)
   })
-  return assemble(n, roots, totalsOf(sum, num), errorCount, started, 'typescript')
+  const result = assemble(n, roots, totalsOf(sum, num), errorCount, started, 'typescript')
+  if (listDepth === undefined) return { result }
+  return { result, listed: listed.map((root) => root.map((e) => ({ ...e, ...pathFields(e.path) }))) }
 }
 
 /**

@@ -401,9 +401,20 @@ function trimRoot(root: Buffer): Buffer {
   return root.subarray(0, len)
 }
 
+/** A non-directory listed for `diff` (src-rs/import `ListedEntry`). */
+export interface Listed {
+  path: Buffer
+  bytes: bigint
+  diskBytes: bigint
+  /** A regular file. */
+  file: boolean
+  depth: number
+}
+
 /** Counts one file's entries into its root (src-rs/import `Loader`). */
 class Loader {
   gdu = false
+  readonly listed: Listed[] = []
   private path: Buffer = Buffer.alloc(0)
   private readonly frames: Frame[] = []
   private root?: { path: Buffer; totals: Totals<bigint>; errors: WalkError[]; errorCount: number; nodes?: TreeNode[]; largest?: Largest }
@@ -413,6 +424,7 @@ class Loader {
     private readonly n: Normalized,
     private readonly links: Set<string>,
     private readonly several: boolean,
+    private readonly listDepth?: number,
   ) {}
 
   record(e: RawEntry, isDir: boolean, parentDev: bigint): LoadRecord {
@@ -473,6 +485,10 @@ class Loader {
   countEntry(r: LoadRecord): void {
     const parent = this.frames[this.frames.length - 1]
     if (parent?.skip) return
+    const depth = this.frames.length
+    if (this.listDepth !== undefined && depth <= this.listDepth) {
+      this.listed.push({ path: parent ? this.childPath(r.name) : this.path, bytes: r.asize, diskBytes: r.dsize, file: r.kind === 'file', depth })
+    }
     if (!this.admit(r)) return
     const path = (): Buffer => (parent ? this.childPath(r.name) : this.path)
     if (r.readError) this.error(path(), r.kind === 'dir')
@@ -671,12 +687,23 @@ function bytesOf(file: string | Buffer): { bytes: Buffer; gzip: boolean; cut?: S
 
 /** Loads saved scans, one root per file, sharing one link set (src-rs/import `load`). */
 export function loadFiles(files: ReadonlyArray<string | Buffer>, n: Normalized, stopped?: () => boolean): WalkRoot[] {
+  return loadListing(files, n, stopped).roots
+}
+
+/** `loadFiles`, also listing each root's non-directories down to `listDepth` (src-rs/import `load_listing`). */
+export function loadListing(
+  files: ReadonlyArray<string | Buffer>,
+  n: Normalized,
+  stopped?: () => boolean,
+  listDepth?: number,
+): { roots: WalkRoot[]; listed: Listed[][] } {
   const links = new Set<string>()
   const roots: WalkRoot[] = []
+  const listed: Listed[][] = []
   for (const file of files) {
     if (stopped?.()) throw new LoadStopped()
     const { bytes, gzip, cut } = bytesOf(file)
-    const loader = new Loader(n, links, files.length > 1)
+    const loader = new Loader(n, links, files.length > 1, listDepth)
     try {
       if (cut) {
         // The compressed stream broke: a reader of the bytes before the break still reports
@@ -696,8 +723,9 @@ export function loadFiles(files: ReadonlyArray<string | Buffer>, n: Normalized, 
       throw e
     }
     roots.push(loader.done!)
+    listed.push(loader.listed)
   }
-  return roots
+  return { roots, listed }
 }
 
 export class LoadStopped extends Error {}
