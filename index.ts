@@ -10,6 +10,8 @@ import { dirsize } from './src/api'
 
 export { backend, dirsize, dirsizeSync, exportScan, report } from './src/api'
 export type { ExportOptions } from './src/api'
+export { diff } from './src/diff'
+export type { DiffEntry, DiffOptions, DiffResult, DiffSide, Sizes } from './src/diff'
 export { loadScan, loadScanSync } from './src/load/index'
 export type { LoadError, LoadOptions } from './src/load/index'
 export type { ReportOptions } from './src/report/index'

@@ -13,6 +13,7 @@ export const USAGE = 'Usage: dirsize [options] [paths...]'
 export const TRY = "Try 'dirsize --help' for more information."
 
 export const HELP = `${USAGE}
+       dirsize diff [options] OLD NEW   (what changed: dirsize diff --help)
 
 Disk usage of each path, like du -sh, walked in parallel.
 

@@ -24,6 +24,12 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
   // `dirsize bench ...`: the benchmark harness, loaded only when asked for.
   if (argv[0] === 'bench') return (require('../bench/main') as typeof import('../bench/main')).bench(argv.slice(1))
   const output = new Output(io.stdout, io.stderr)
+  // `dirsize diff OLD NEW`: two scans compared, loaded only when asked for.
+  if (argv[0] === 'diff') {
+    const code = await (require('./diff') as typeof import('./diff')).runDiff(argv.slice(1), output)
+    await output.flush()
+    return output.exitCode() ?? code
+  }
   const code = await command(argv, io, output)
   await output.flush()
   return output.exitCode() ?? code
