@@ -140,6 +140,13 @@ test('--help keeps every line it had, and adds -B, -k, -m, -X, -o and -e', (t) =
     '  -e, --extended         with -o, ncdu\'s extended fields too (uid, gid, mode,',
     '                         mtime)',
     '  dirsize -o home.json.gz ~ && ncdu -f home.json.gz   browse a saved scan in ncdu',
+    // Saved scans (-f) and diff (issue 16).
+    '       dirsize diff [options] OLD NEW   (what changed: dirsize diff --help)',
+    '  -f, --file <FILE>      read saved scans instead of the file system: FILE and',
+    '                         every path after it (ncdu\'s JSON format, as dirsize',
+    '                         -o, ncdu -o and gdu -o write it; .gz too)',
+    '  dirsize -f scans/*.json -d 2     saved scans of many hosts, audited together',
+    '  dirsize diff last-week.json tonight.json   what grew, shrank, came and went',
   ]
   // The exit status paragraph gains write errors and a closed pipe.
   const epilogue = (help: string): number => help.indexOf('\nExit status:')
