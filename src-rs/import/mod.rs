@@ -14,7 +14,8 @@
 //! an entry without `mode` that is `notreg` counts as `others` (ncdu 1.x cannot tell a
 //! symlink from a fifo), but in gdu's export, which marks only symlinks; gdu writes no size of
 //! a directory's own (and when it writes one, it is its subtree's: ignored), so there a
-//! directory adds 0 bytes; a `read_error` is an error whose reason was not saved; an
+//! directory adds 0 bytes; a `read_error` is an error whose reason was not saved (a
+//! directory's own size still counts, a non-directory's stat failed: it counts nothing); an
 //! `excluded` entry is neither counted nor entered, as in the scan that wrote it.
 
 pub mod json;
@@ -227,12 +228,12 @@ impl<'a> Loader<'a> {
         p
     }
 
-    fn error(&mut self, path: Vec<u8>, is_dir: bool) -> Result<(), String> {
+    fn error(&mut self, path: Vec<u8>, listing: bool) -> Result<(), String> {
         let err = ScanError {
             path: PathBuffer(path),
             errno: SAVED_ERRNO,
             message: "could not be read when the scan was saved (the export keeps no reason)".to_string(),
-            syscall: if is_dir { "scandir" } else { "lstat" },
+            syscall: if listing { "scandir" } else { "lstat" },
         };
         if self.opts.strict {
             self.strict = Some(err);
@@ -270,8 +271,10 @@ impl<'a> Loader<'a> {
         }
         let path_of = |l: &Loader<'_>| if l.frames.is_empty() { l.path.clone() } else { l.child_path(&r.name) };
         if r.read_error {
+            // A non-directory that could not be read is one whose stat failed: nothing of it
+            // is known, and a live scan counts nothing of it either, only the error.
             let p = path_of(self);
-            self.error(p, r.kind == Kind::Dir)?;
+            return self.error(p, false);
         }
         let t = Totals {
             bytes: r.asize as u128,

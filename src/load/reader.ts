@@ -469,8 +469,8 @@ class Loader {
     return Buffer.concat(sep ? [p, name] : [p, Buffer.from([SEP]), name])
   }
 
-  private error(path: Buffer, isDir: boolean): void {
-    const syscall = isDir ? 'scandir' : 'lstat'
+  private error(path: Buffer, listing: boolean): void {
+    const syscall = listing ? 'scandir' : 'lstat'
     const error = Object.assign(new Error(`UNKNOWN: ${SAVED_MESSAGE}, ${syscall} '${path.toString()}'`), {
       code: 'UNKNOWN', errno: SAVED_ERRNO, syscall, path: path.toString(),
     }) as NodeJS.ErrnoException
@@ -491,7 +491,9 @@ class Loader {
     }
     if (!this.admit(r)) return
     const path = (): Buffer => (parent ? this.childPath(r.name) : this.path)
-    if (r.readError) this.error(path(), r.kind === 'dir')
+    // A non-directory that could not be read is one whose stat failed: nothing of it is
+    // known, and a live scan counts nothing of it either, only the error.
+    if (r.readError) return this.error(path(), false)
     const t: Totals<bigint> = {
       bytes: r.asize,
       diskBytes: r.dsize,
