@@ -11,7 +11,7 @@ import zlib from 'node:zlib'
 
 import test from 'ava'
 
-import { backend, dirsize, loadScan, type LoadError, type Result } from 'dirsize'
+import { backend, dirsize, loadScan, loadScanSync, type LoadError, type Result } from 'dirsize'
 
 import { caps, testIf } from './helpers/platform'
 import { awkwardTree, duBytes, duDisk, nobody, repoRoot, rm, tempDir } from './helpers/trees'
@@ -96,7 +96,9 @@ testIf(caps.ncdu)('several files are several roots: a hard link between them cou
   for (const countLinks of [false, true]) {
     const live = await dirsize(roots, { bigint: true, countLinks })
     t.deepEqual(counted(await loadScan(files, { bigint: true, countLinks })), counted(live), `countLinks ${countLinks}`)
+    t.deepEqual(counted(loadScanSync(files, { bigint: true, countLinks })), counted(live), `sync, countLinks ${countLinks}`)
   }
+  await t.throwsAsync(loadScan(files, { signal: AbortSignal.abort() }), { name: 'AbortError', code: 'ABORT_ERR' })
   t.is(cli(['-bc', '-f', ...files]).stdout, execFileSync('du', ['-sbc', ...roots], { encoding: 'utf8' }))
 })
 
