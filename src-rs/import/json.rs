@@ -711,8 +711,8 @@ mod tests {
         let log = run(doc).unwrap();
         assert_eq!(log[0], "header ncdu");
         assert_eq!(log[1], "dir 0 /r Some(4096)");
-        let mut want = b"a\xc3\xa9\xf0\x9f\x98\x80\t\xff".to_vec();
-        assert_eq!(log[2], format!("file 1 {:?} Some(5)", { let w = std::mem::take(&mut want); w }));
+        let want = b"a\xc3\xa9\xf0\x9f\x98\x80\t\xff".to_vec();
+        assert_eq!(log[2], format!("file 1 {:?} Some(5)", want));
         assert_eq!(&log[3..], ["dir 1 d None", "close", "close"]);
     }
 
