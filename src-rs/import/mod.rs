@@ -341,7 +341,11 @@ impl<'a> Events for Loader<'a> {
         let parent_bucket = parent.and_then(|f| f.bucket.clone());
         let path_len = self.path.len();
         if depth > 0 {
-            self.path = self.child_path(&e.name);
+            // In place: a chain thousands deep would copy its whole path per level otherwise.
+            if !self.path.last().map_or(false, |&c| crate::path::is_separator(c)) {
+                self.path.push(crate::path::SEP);
+            }
+            self.path.extend_from_slice(&e.name);
         }
         let excluded = e.excluded;
         let r = Record::of(e, true, parent_dev, self.writer);

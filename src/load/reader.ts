@@ -415,7 +415,9 @@ export interface Listed {
 class Loader {
   gdu = false
   readonly listed: Listed[] = []
-  private path: Buffer = Buffer.alloc(0)
+  /** The innermost open directory's path: the first `pathLen` bytes of `pathBuf`, grown in place. */
+  private pathBuf: Buffer = Buffer.alloc(256)
+  private pathLen = 0
   private readonly frames: Frame[] = []
   private root?: { path: Buffer; totals: Totals<bigint>; errors: WalkError[]; errorCount: number; nodes?: TreeNode[]; largest?: Largest }
   done?: WalkRoot
@@ -463,10 +465,34 @@ class Loader {
     return true
   }
 
+  /** A copy of the current path (a copy: the buffer is reused). */
+  private get path(): Buffer {
+    return Buffer.from(this.pathBuf.subarray(0, this.pathLen))
+  }
+
+  private needsSep(): boolean {
+    if (this.pathLen === 0) return false
+    const last = this.pathBuf[this.pathLen - 1]
+    return last !== 0x2f && last !== SEP
+  }
+
   private childPath(name: Buffer): Buffer {
-    const p = this.path
-    const sep = p.length > 0 && (p[p.length - 1] === 0x2f || p[p.length - 1] === SEP)
-    return Buffer.concat(sep ? [p, name] : [p, Buffer.from([SEP]), name])
+    const p = this.pathBuf.subarray(0, this.pathLen)
+    return Buffer.concat(this.needsSep() ? [p, Buffer.from([SEP]), name] : [p, name])
+  }
+
+  /** Appends `name` (after a separator) in place: a deep chain copies no path per level. */
+  private enter(name: Buffer): void {
+    const sep = this.needsSep() ? 1 : 0
+    const need = this.pathLen + sep + name.length
+    if (need > this.pathBuf.length) {
+      const grown = Buffer.alloc(Math.max(need, this.pathBuf.length * 2))
+      this.pathBuf.copy(grown, 0, 0, this.pathLen)
+      this.pathBuf = grown
+    }
+    if (sep) this.pathBuf[this.pathLen++] = SEP
+    name.copy(this.pathBuf, this.pathLen)
+    this.pathLen += name.length
   }
 
   private error(path: Buffer, listing: boolean): void {
@@ -507,7 +533,8 @@ class Loader {
   }
 
   private startRoot(name: Buffer): void {
-    this.path = Buffer.from(trimRoot(name))
+    this.pathLen = 0
+    this.enter(trimRoot(name))
     this.root = { path: this.path, totals: zero(), errors: [], errorCount: 0 }
     if (this.n.depth !== undefined) this.root.nodes = []
     if (this.n.top > 0) this.root.largest = new Largest(this.n.top)
@@ -527,8 +554,8 @@ class Loader {
       this.startRoot(e.name)
     }
     const parent = this.frames[this.frames.length - 1]
-    const pathLen = this.path.length
-    if (depth > 0) this.path = this.childPath(e.name)
+    const pathLen = this.pathLen
+    if (depth > 0) this.enter(e.name)
     const r = this.record(e, true, parent?.dev ?? 0n)
     const skip = (parent?.skip ?? false) || e.excluded || !this.admit(r)
     const frame: Frame = { pathLen, dev: r.dev, skip, totals: zero() }
@@ -559,7 +586,7 @@ class Loader {
 
   closeDir(): void {
     const f = this.frames.pop()!
-    this.path = this.path.subarray(0, f.pathLen)
+    this.pathLen = f.pathLen
     add(this.root!.totals, f.totals)
     if (f.bucket) {
       f.bucket.bytes += f.totals.bytes
