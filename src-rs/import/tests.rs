@@ -121,3 +121,23 @@ fn hard_links_across_files_count_once() {
     let live = Scan::new(&links).unwrap().run(&roots).unwrap();
     assert_eq!(live.totals, load_files(&files, &links).map_err(|e| format!("{e:?}")).unwrap().totals);
 }
+
+#[test]
+fn a_chain_deeper_than_any_stack_loads() {
+    let n = 100_000;
+    let mut s = String::from("[1,2,{},[{\"name\":\"/deep\",\"asize\":1}");
+    for _ in 0..n {
+        s.push_str(",[{\"name\":\"d\",\"asize\":1},{\"name\":\"f\",\"asize\":5,\"dsize\":512}");
+    }
+    s.push_str(&"]".repeat(n));
+    s.push_str("]]");
+    let t = tempfile::tempdir().unwrap();
+    let file = t.path().join("deep.json");
+    std::fs::write(&file, s).unwrap();
+    let r = load_files(&[file.to_str().unwrap().as_bytes().to_vec()], &options(Some(1), 1)).map_err(|e| format!("{e:?}")).unwrap();
+    assert_eq!(r.totals.bytes, 1 + 6 * n as u128);
+    assert_eq!((r.totals.dirs, r.totals.files), (n as u64 + 1, n as u64));
+    let tree = r.roots[0].tree.as_ref().unwrap();
+    assert_eq!(tree.len(), 2);
+    assert_eq!(tree[1].disk_bytes, 512 * n as u128);
+}
