@@ -125,6 +125,9 @@ pub struct Record {
 enum Writer {
     Ncdu,
     Gdu,
+    /// dirsize's own export: a root that is a file is saved as the one entry of a directory
+    /// that has no size of its own (ncdu's top level must be a directory).
+    Dirsize,
 }
 
 impl Record {
@@ -203,6 +206,8 @@ struct Loader<'a> {
     /// List non-directories down to this depth (for `diff`), whether or not they count.
     list_depth: Option<u32>,
     listed: Vec<ListedEntry>,
+    /// The root is dirsize's wrapper of a file root: its one entry is the root.
+    wrapper: bool,
 }
 
 impl<'a> Loader<'a> {
@@ -255,7 +260,7 @@ impl<'a> Loader<'a> {
                 return Ok(());
             }
         }
-        let depth = self.frames.len() as u32;
+        let depth = self.frames.len() as u32 - self.wrapper as u32;
         if self.list_depth.map_or(false, |d| depth <= d) {
             let path = if self.frames.is_empty() { self.path.clone() } else { self.child_path(&r.name) };
             self.listed.push(ListedEntry {
@@ -325,7 +330,11 @@ impl<'a> Loader<'a> {
 
 impl<'a> Events for Loader<'a> {
     fn header(&mut self, progname: &[u8]) {
-        self.writer = if progname == b"gdu" { Writer::Gdu } else { Writer::Ncdu };
+        self.writer = match progname {
+            b"gdu" => Writer::Gdu,
+            b"dirsize" => Writer::Dirsize,
+            _ => Writer::Ncdu,
+        };
     }
 
     fn open_dir(&mut self, e: RawEntry, depth: u32) -> Result<(), String> {
@@ -348,6 +357,13 @@ impl<'a> Events for Loader<'a> {
             self.path.extend_from_slice(&e.name);
         }
         let excluded = e.excluded;
+        // dirsize writes every directory it stat'ed with its sizes (and mode, with -e); the
+        // wrapper of a file root has none: it is not counted, its entry is the root.
+        if depth == 0 && self.writer == Writer::Dirsize && !excluded && e.asize.is_none() && e.dsize.is_none() && e.mode.is_none() {
+            self.wrapper = true;
+            self.frames.push(Frame { path_len, dev: e.dev.unwrap_or(0), skip: false, totals: Totals::default(), bucket: None });
+            return Ok(());
+        }
         let r = Record::of(e, true, parent_dev, self.writer);
         let skip = parent_skip || excluded || !self.admit(&r);
         let mut frame = Frame { path_len, dev: r.dev, skip, totals: Totals::default(), bucket: None };
@@ -378,6 +394,17 @@ impl<'a> Events for Loader<'a> {
                 return Err("a second root: one file holds one root".into());
             }
             self.start_root(&e.name);
+        }
+        if self.wrapper && depth == 1 && !e.excluded {
+            // A file root: its own path, and its own line in the breakdown (as the walker's).
+            let path = self.child_path(&e.name);
+            let root = self.root.as_mut().expect("a root");
+            root.path = path.clone();
+            let bucket = match &root.tree {
+                Some(tree) => tree.bucket(None, 0, || path),
+                None => None,
+            };
+            self.frames.last_mut().expect("the wrapper").bucket = bucket;
         }
         if !e.excluded {
             let parent_dev = self.frames.last().map_or(0, |f| f.dev);
@@ -492,6 +519,7 @@ pub fn load_listing(
             strict: None,
             list_depth,
             listed: Vec::new(),
+            wrapper: false,
         };
         let mut reader = Reader::new(src);
         if let Err(e) = json::read(&mut reader, &mut loader) {

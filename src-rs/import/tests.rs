@@ -141,3 +141,23 @@ fn a_chain_deeper_than_any_stack_loads() {
     assert_eq!(tree.len(), 2);
     assert_eq!(tree[1].disk_bytes, 512 * n as u128);
 }
+
+#[test]
+fn a_file_root_saved_by_dirsize_loads_as_the_file() {
+    // dirsize -o of a file: the file as the one entry of its directory, which has no size of
+    // its own (ncdu's top level must be a directory).
+    let t = tree();
+    let f = t.path().join("a/f");
+    let doc = format!(
+        "[1,2,{{\"progname\":\"dirsize\",\"progver\":\"0.1.0\"}},\n[{{\"name\":\"{}\",\"dev\":1}},\n{{\"name\":\"f\",\"asize\":5000,\"dsize\":{}}}]]",
+        t.path().join("a").display(),
+        std::fs::metadata(&f).map(|m| std::os::unix::fs::MetadataExt::blocks(&m) * 512).unwrap()
+    );
+    let file = t.path().join("file-root.json");
+    std::fs::write(&file, doc).unwrap();
+    let opts = options(Some(1), 1);
+    let live = Scan::new(&opts).unwrap().run(&[CString::new(f.to_str().unwrap()).unwrap()]).unwrap();
+    let loaded = load_files(&[file.to_str().unwrap().as_bytes().to_vec()], &opts).map_err(|e| format!("{e:?}")).unwrap();
+    let (a, b) = (&live.roots[0], &loaded.roots[0]);
+    assert_eq!((&a.path, a.totals, &a.tree, &a.largest), (&b.path, b.totals, &b.tree, &b.largest));
+}

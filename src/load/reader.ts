@@ -414,6 +414,10 @@ export interface Listed {
 /** Counts one file's entries into its root (src-rs/import `Loader`). */
 class Loader {
   gdu = false
+  /** dirsize's own export: a file root is the one entry of a directory with no size of its own. */
+  dirsize = false
+  /** The root is that wrapper: its one entry is the root. */
+  private wrapper = false
   readonly listed: Listed[] = []
   /** The innermost open directory's path: the first `pathLen` bytes of `pathBuf`, grown in place. */
   private pathBuf: Buffer = Buffer.alloc(256)
@@ -511,7 +515,7 @@ class Loader {
   countEntry(r: LoadRecord): void {
     const parent = this.frames[this.frames.length - 1]
     if (parent?.skip) return
-    const depth = this.frames.length
+    const depth = this.frames.length - (this.wrapper ? 1 : 0)
     if (this.listDepth !== undefined && depth <= this.listDepth) {
       this.listed.push({ path: parent ? this.childPath(r.name) : this.path, bytes: r.asize, diskBytes: r.dsize, file: r.kind === 'file', depth })
     }
@@ -556,6 +560,13 @@ class Loader {
     const parent = this.frames[this.frames.length - 1]
     const pathLen = this.pathLen
     if (depth > 0) this.enter(e.name)
+    // dirsize writes every directory it stat'ed with its sizes (and mode, with -e); the
+    // wrapper of a file root has none: it is not counted, its entry is the root.
+    if (depth === 0 && this.dirsize && !e.excluded && e.asize === undefined && e.dsize === undefined && e.mode === undefined) {
+      this.wrapper = true
+      this.frames.push({ pathLen, dev: e.dev ?? 0n, skip: false, totals: zero() })
+      return
+    }
     const r = this.record(e, true, parent?.dev ?? 0n)
     const skip = (parent?.skip ?? false) || e.excluded || !this.admit(r)
     const frame: Frame = { pathLen, dev: r.dev, skip, totals: zero() }
@@ -579,6 +590,16 @@ class Loader {
     if (depth === 0) {
       if (this.done) throw new Error('a second root: one file holds one root')
       this.startRoot(e.name)
+    }
+    if (this.wrapper && depth === 1 && !e.excluded) {
+      // A file root: its own path, and its own line in the breakdown (as the walker's).
+      const path = this.childPath(e.name)
+      this.root!.path = path
+      if (this.root!.nodes) {
+        const node: TreeNode = { path, depth: 0, bytes: 0n, diskBytes: 0n, files: 0n }
+        this.root!.nodes.push(node)
+        this.frames[this.frames.length - 1]!.bucket = node
+      }
     }
     if (!e.excluded) this.countEntry(this.record(e, false, this.frames[this.frames.length - 1]?.dev ?? 0n))
     if (depth === 0) this.finishRoot()
@@ -624,6 +645,7 @@ function readExport(p: Parser, l: Loader): void {
     else p.skipValue(first)
   })
   l.gdu = progname === 'gdu'
+  l.dirsize = progname === 'dirsize'
   let roots = 0
   for (;;) {
     const c = p.nextToken("',' or ']'")
