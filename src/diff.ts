@@ -9,7 +9,7 @@ import fs from 'node:fs'
 import { dirsize } from './api'
 import { optionRangeError, optionTypeError } from './errors'
 import { type ListedEntry, loadListed, normalizeLoad } from './load/index'
-import { numberer, pathFields, TOTAL_KEYS } from './result'
+import { pathFields, TOTAL_KEYS } from './result'
 import type { Num, PathArg, Result, ScanError, Totals, TreeEntry } from './types'
 
 export interface DiffOptions {
@@ -78,7 +78,7 @@ export async function diff(oldSide: PathArg, newSide: PathArg, options?: DiffOpt
   const started = performance.now()
   const o = checkOptions(options)
   const [a, b] = [await side(oldSide, 'old', o), await side(newSide, 'new', o)]
-  const num = numberer({ bigint: o.bigint } as Parameters<typeof numberer>[0])
+  const num = o.bigint ? (v: bigint): Num => v : (v: bigint): Num => Number(v)
   const sizes = (s: Sizes<bigint>): Sizes<Num> => ({ bytes: num(s.bytes), diskBytes: num(s.diskBytes), files: num(s.files) })
   const entries: Array<DiffEntry<Num> & { key: Sizes<bigint> }> = []
   for (const key of new Set([...a.entries.keys(), ...b.entries.keys()])) {
@@ -197,11 +197,10 @@ async function side(p: PathArg, name: 'old' | 'new', o: Checked): Promise<Side> 
   let root: string | Buffer
   if (saved) {
     const loaded = await loadListed(normalizeLoad([p], opts), o.depth)
-    const r = loaded.result as Result<bigint>
-    const only = r.roots![0]!
-    result = { ...r, roots: undefined }
-    delete result.roots
-    root = only.pathBuffer ?? only.path
+    // One file, asked for as an array: its one root carries the path the file saved.
+    const { roots, ...whole } = loaded.result as Result<bigint>
+    result = whole
+    root = roots![0]!.pathBuffer ?? roots![0]!.path
     listed = (loaded.listed?.[0] ?? []) as ListedEntry[]
   } else {
     result = await dirsize(p, opts)

@@ -6,7 +6,7 @@
  */
 import { types } from 'node:util'
 
-import { abortError, optionTypeError, systemError } from '../errors'
+import { abortError, codeOf, optionTypeError, systemError } from '../errors'
 import { binding, toRoot, toScanError } from '../native'
 import { normalize, type Normalized } from '../options'
 import { assemble, numberer, pathFields, TOTAL_KEYS, totalsOf, zeroTotals } from '../result'
@@ -159,7 +159,7 @@ function loadError(e: LoadErrorInfo): LoadError {
   let err: LoadError
   if (e.offset < 0) {
     const sys = systemError({ path: file, code: '', errno: e.errno, message: e.message, syscall: 'open' }) as unknown as LoadError
-    sys.code = codeOfErrno(e.errno)
+    sys.code = codeOf(e.errno)
     sys.message = `cannot load '${file}': ${e.message}`
     err = sys
   } else {
@@ -172,12 +172,4 @@ function loadError(e: LoadErrorInfo): LoadError {
   err.line = e.line
   err.column = e.column
   return err
-}
-
-function codeOfErrno(errno: number): string {
-  try {
-    return (require('node:util') as typeof import('node:util')).getSystemErrorName(errno)
-  } catch {
-    return 'UNKNOWN'
-  }
 }

@@ -209,11 +209,10 @@ class Parser {
     return v
   }
 
-  /** A number's text, its first byte consumed. */
-  numberText(first: number): string {
+  /** A number's text, its first byte already consumed. */
+  numberText(): string {
     const b = this.b
     const start = this.pos - 1
-    void first
     while (this.pos < b.length) {
       const c = b[this.pos]!
       if (isDigit(c) || c === 0x2e || c === 0x65 || c === 0x45 || c === 0x2b || c === 0x2d) this.pos++
@@ -258,7 +257,7 @@ class Parser {
       else if (c === 0x74) this.literal('rue')
       else if (c === 0x66) this.literal('alse')
       else if (c === 0x6e) this.literal('ull')
-      else if (c === 0x2d || isDigit(c)) this.numberText(c)
+      else if (c === 0x2d || isDigit(c)) this.numberText()
       else {
         this.pos--
         throw this.err(`expected a value, found ${shown(c)}`)
@@ -310,7 +309,7 @@ class Parser {
           this.pos--
           throw this.err(`"${key}" must be a number`)
         }
-        const text = this.numberText(first)
+        const text = this.numberText()
         if (!/^\d+$/.test(text) || BigInt(text) > U64_MAX) throw this.err(`"${key}" must be a whole number from 0 to 2^64-1`)
         return BigInt(text)
       }
@@ -349,7 +348,7 @@ class Parser {
           break
         case 'mtime':
           if (first === 0x2d || isDigit(first)) {
-            const whole = /^-?\d+/.exec(this.numberText(first))![0]
+            const whole = /^-?\d+/.exec(this.numberText())![0]
             const v = BigInt(whole)
             if (v >= -(1n << 63n) && v < 1n << 63n) e.mtime = Number(v)
           } else this.skipValue(first)
@@ -628,7 +627,7 @@ function readExport(p: Parser, l: Loader): void {
     p.pos--
     throw p.err("expected the format's major version (1)")
   }
-  const m = p.numberText(major)
+  const m = p.numberText()
   if (m !== '1') throw p.err(`major version ${m} (only 1 is known)`)
   p.expect(0x2c, "','")
   const minor = p.nextToken("the format's minor version")
@@ -636,7 +635,7 @@ function readExport(p: Parser, l: Loader): void {
     p.pos--
     throw p.err("expected the format's minor version")
   }
-  p.numberText(minor)
+  p.numberText()
   p.expect(0x2c, "','")
   p.expect(0x7b, 'the metadata object')
   let progname = ''
