@@ -44,6 +44,51 @@ export declare class ExportChunks {
 export declare function exportScan(roots: Array<string | Buffer>, options: ScanOptions, extended: boolean, chunks: ExportChunks, onProgress?: ((arg: Progress) => void) | undefined | null, onRoot?: ((arg: RootResult) => void) | undefined | null, cancel?: CancelToken | undefined | null): Promise<ScanOutcome>
 
 /**
+ * The file filters (all that are set must hold): sizes in bytes of apparent size, times as
+ * seconds since the epoch of the timestamp `ScanOptions::time` names.
+ */
+export interface FileFilter {
+  /** At least this many bytes (st_size). */
+  minSize?: number
+  /** At most this many bytes. */
+  maxSize?: number
+  /** The timestamp before this second (strictly). */
+  olderThan?: number
+  /** The timestamp after this second (strictly). */
+  newerThan?: number
+  /** Of these kinds: "f" (regular file), "l" (symlink), "o" (anything else); empty: any. */
+  types: Array<string>
+}
+
+/** One group: a key and what it holds. */
+export interface Group {
+  /**
+   * The extension (`.gz`, `(none)`, `(directory)`...), type, owner or group name (the id
+   * as a number when it has no name), or age bucket.
+   */
+  key: string
+  /** The uid (owner) or gid (group). */
+  id?: number
+  /**
+   * Entries of every kind in the group (their sum over a key's groups is files + dirs +
+   * symlinks + others).
+   */
+  files: bigint
+  /** Apparent sizes. */
+  bytes: bigint
+  /** Allocated sizes. */
+  diskBytes: bigint
+}
+
+/** The groups of one key, largest disk usage first. */
+export interface GroupList {
+  /** "extension", "type", "owner", "group" or "age". */
+  by: string
+  /** Its groups, by disk usage, then apparent size, then key. */
+  groups: Array<Group>
+}
+
+/**
  * An ECMAScript regular expression. A JavaScript RegExp converts as it is: napi reads its
  * `source` and `flags` properties.
  */
@@ -159,6 +204,8 @@ export interface RootResult {
   tree?: Array<TreeEntry>
   /** The `top` largest files, largest first. */
   largest?: Array<LargeFile>
+  /** The `groupBy` groups, a list per key in the order asked. */
+  groups?: Array<GroupList>
 }
 
 /**
@@ -209,6 +256,26 @@ export interface ScanOptions {
   strict: boolean
   /** How often `Scan::run_watched` reports progress, in milliseconds (at least 1). */
   progressIntervalMs: number
+  /**
+   * Groups to total the counted entries by (crate::groups): any of "extension", "type",
+   * "owner", "group", "age".
+   */
+  groupBy: Array<string>
+  /**
+   * The timestamp of the age groups and the time filters: "mtime" (None too), "atime",
+   * "ctime".
+   */
+  time?: string
+  /**
+   * Which non-directories count (crate::select); with one, directories are walked and
+   * not counted.
+   */
+  filter?: FileFilter
+  /**
+   * The scan's "now", in seconds since the epoch, for the age groups (None: when the
+   * `Scan` is made). JavaScript sets it once, when the options are checked.
+   */
+  now?: number
 }
 
 /**
@@ -236,6 +303,8 @@ export interface ScanResult {
   totals: Totals
   /** Errors over every root. */
   errorCount: bigint
+  /** The `groupBy` groups of every root merged (even when the roots went to a callback). */
+  groups?: Array<GroupList>
 }
 
 /** The same scan, on the calling thread's behalf (it blocks until done). */

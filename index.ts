@@ -18,5 +18,6 @@ export type { ReportOptions } from './src/report/index'
 export type {
   Backend, LargeFile, Num, Options, PathArg, Progress, Result, RootResult, ScanError, Totals, TreeEntry,
 } from './src/types'
+export type { FileFilter, FileType, Group, GroupKey, Groups } from './src/types'
 
 export default dirsize

@@ -147,6 +147,23 @@ test('--help keeps every line it had, and adds -B, -k, -m, -X, -o and -e', (t) =
     '                         -o, ncdu -o and gdu -o write it; .gz too)',
     '  dirsize -f scans/*.json -d 2     saved scans of many hosts, audited together',
     '  dirsize diff last-week.json tonight.json   what grew, shrank, came and went',
+    // groupBy and the file filters (issue 17).
+    '  --by <KEY>             totals by extension, type, owner, group or age, a table',
+    '                         per key after the lines (repeatable)',
+    '  --time <WORD>          the timestamp of --by age and the time filters: mtime',
+    '                         (the default), atime or ctime',
+    "  --min-size <SIZE>      count only files of at least SIZE bytes (apparent; du's",
+    '                         suffixes: 10K, 1M, 2G, 1MB)',
+    '  --max-size <SIZE>      count only files of at most SIZE bytes',
+    '  --older-than <N|DATE>  count only files whose time is more than N days old, or',
+    '                         before DATE (ISO 8601: 2024-01-31)',
+    '  --newer-than <N|DATE>  count only files whose time is less than N days old, or',
+    '                         after DATE',
+    '  --type <f|l|o>         count only regular files (f), symlinks (l) or other',
+    '                         files (o) (repeatable)',
+    '                         (with a filter, directories are walked, not counted)',
+    '  dirsize --by owner --by age /home          who fills /home, and with how old data',
+    '  dirsize --older-than 365 --min-size 100M --top 20 /srv    big files untouched for a year',
   ]
   // The exit status paragraph gains write errors and a closed pipe.
   const epilogue = (help: string): number => help.indexOf('\nExit status:')

@@ -407,7 +407,7 @@ mod tests {
     use crate::sys::Ext;
 
     fn meta(kind: Kind, size: u64, blocks: u64, dev: u64, ino: u64, nlink: u64) -> Meta {
-        Meta { kind, size, blocks, dev, ino: ino.into(), nlink, mount_root: false, ext: Ext::default() }
+        Meta { kind, size, blocks, dev, ino: ino.into(), nlink, mount_root: false, ext: Ext::default(), time: 0 }
     }
 
     fn text(e: &Export) -> String {

@@ -40,7 +40,7 @@
 //!
 //! # Layout and the Rust 1.63 rule
 //!
-//! `walk`, `scan`, `result`, `options` (but its `ignore` engine), `exclude`, `fnmatch`,
+//! `walk`, `scan`, `result`, `options` (but its `ignore` engine), `groups`, `select`, `exclude`, `fnmatch`,
 //! `sys` (but its Unix files), `links`, `path`, `breakdown` and `totals` keep to Rust 1.63:
 //! scripts/wine-check builds them with Debian's Windows std and runs the walker under
 //! Wine, the one way to execute the Windows code on a Linux machine. `binding` is the napi
@@ -56,6 +56,7 @@ mod binding;
 pub mod breakdown;
 pub mod exclude;
 pub mod export;
+pub mod groups;
 pub mod import;
 pub mod fnmatch;
 mod fnmatch_ctype;
@@ -65,6 +66,7 @@ pub mod path;
 pub mod pool;
 pub mod result;
 pub mod scan;
+pub mod select;
 pub mod sys;
 pub mod totals;
 pub mod walk;

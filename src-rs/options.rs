@@ -30,6 +30,35 @@ pub struct ScanOptions {
     pub strict: bool,
     /// How often `Scan::run_watched` reports progress, in milliseconds (at least 1).
     pub progress_interval_ms: u32,
+    /// Groups to total the counted entries by (crate::groups): any of "extension", "type",
+    /// "owner", "group", "age".
+    pub group_by: Vec<String>,
+    /// The timestamp of the age groups and the time filters: "mtime" (None too), "atime",
+    /// "ctime".
+    pub time: Option<String>,
+    /// Which non-directories count (crate::select); with one, directories are walked and
+    /// not counted.
+    pub filter: Option<FileFilter>,
+    /// The scan's "now", in seconds since the epoch, for the age groups (None: when the
+    /// `Scan` is made). JavaScript sets it once, when the options are checked.
+    pub now: Option<i64>,
+}
+
+/// The file filters (all that are set must hold): sizes in bytes of apparent size, times as
+/// seconds since the epoch of the timestamp `ScanOptions::time` names.
+#[cfg_attr(all(feature = "node", not(test)), napi_derive::napi(object, object_to_js = false))]
+#[derive(Debug, Clone, Default)]
+pub struct FileFilter {
+    /// At least this many bytes (st_size).
+    pub min_size: Option<i64>,
+    /// At most this many bytes.
+    pub max_size: Option<i64>,
+    /// The timestamp before this second (strictly).
+    pub older_than: Option<i64>,
+    /// The timestamp after this second (strictly).
+    pub newer_than: Option<i64>,
+    /// Of these kinds: "f" (regular file), "l" (symlink), "o" (anything else); empty: any.
+    pub types: Vec<String>,
 }
 
 impl ScanOptions {

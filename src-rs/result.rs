@@ -5,6 +5,7 @@
 //! Kept to Rust 1.63, with the walker: see lib.rs.
 
 use crate::breakdown::{LargeFile, TreeEntry};
+use crate::groups::GroupList;
 use crate::sys::OsError;
 use crate::totals::Totals;
 
@@ -55,6 +56,8 @@ pub struct RootResult {
     pub tree: Option<Vec<TreeEntry>>,
     /// The `top` largest files, largest first.
     pub largest: Option<Vec<LargeFile>>,
+    /// The `groupBy` groups, a list per key in the order asked.
+    pub groups: Option<Vec<GroupList>>,
 }
 
 /// A whole scan's result.
@@ -67,6 +70,8 @@ pub struct ScanResult {
     pub totals: Totals,
     /// Errors over every root.
     pub error_count: u64,
+    /// The `groupBy` groups of every root merged (even when the roots went to a callback).
+    pub groups: Option<Vec<GroupList>>,
 }
 
 /// Why a scan has no result.

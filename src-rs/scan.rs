@@ -13,6 +13,7 @@ use std::sync::{mpsc, Arc};
 use std::time::Duration;
 
 use crate::export::Export;
+use crate::groups::Counting;
 use crate::options::{Filter, OptionError, ScanOptions};
 use crate::result::{Progress, RootResult, ScanFailure, ScanResult};
 use crate::walk::{walk_roots, ScanState};
@@ -22,6 +23,7 @@ use crate::walk::{walk_roots, ScanState};
 pub struct Scan {
     options: ScanOptions,
     filter: Filter,
+    counting: Counting,
     /// None: one thread, walked serially on the caller's.
     pool: Option<Arc<rayon::ThreadPool>>,
     state: ScanState,
@@ -39,6 +41,7 @@ impl Scan {
     /// AbortSignal's handler) to stop the scan.
     pub fn cancelled_by(options: &ScanOptions, cancel: Arc<AtomicBool>) -> Result<Scan, OptionError> {
         let filter = Filter::new(options)?;
+        let counting = Counting::new(options)?;
         // The pool starts here, before any work, where a failure (the system refusing that
         // many threads) can be an error naming `threads` rather than a panic mid-walk.
         let pool = match options.thread_count() {
@@ -50,7 +53,7 @@ impl Scan {
             })?),
         };
         let workers = pool.as_ref().map_or(0, |p| p.current_num_threads());
-        Ok(Scan { options: options.clone(), filter, pool, state: ScanState::new(workers, cancel), export: None })
+        Ok(Scan { options: options.clone(), filter, counting, pool, state: ScanState::new(workers, cancel), export: None })
     }
 
     /// This scan also saves what it walks in ncdu's JSON format (export.rs), with ncdu's
@@ -93,7 +96,7 @@ impl Scan {
     /// Scans `roots`, handing each root's result to `each` as soon as that root is done;
     /// the result's `roots` stays empty (results do not pile up over thousands of roots).
     pub fn run_each(&self, roots: &[CString], each: impl FnMut(RootResult)) -> Result<ScanResult, ScanFailure> {
-        walk_roots(roots, &self.options, &self.filter, self.pool.as_deref(), &self.state, self.export.as_ref(), each)
+        walk_roots(roots, &self.options, &self.filter, &self.counting, self.pool.as_deref(), &self.state, self.export.as_ref(), each)
     }
 
     /// `run_each`, and `on_progress` every `progress_interval_ms` while the walk runs, from a

@@ -22,6 +22,7 @@ use rayon::iter::{IntoParallelRefIterator, ParallelIterator};
 
 use crate::breakdown::{Top, Tree, TreeNode};
 use crate::export::{Export, ExportDir, Refused};
+use crate::groups::{Counting, Grouping, Names};
 use crate::links::LinkSet;
 use crate::options::{Filter, ScanOptions};
 use crate::path::{push_name, trim_root, PathNode};
@@ -91,12 +92,15 @@ pub(crate) fn walk_roots(
     roots: &[CString],
     opts: &ScanOptions,
     filter: &Filter,
+    counting: &Counting,
     pool: Option<&rayon::ThreadPool>,
     state: &ScanState,
     export: Option<&Export>,
     mut each: impl FnMut(RootResult),
 ) -> Result<ScanResult, ScanFailure> {
     let links = LinkSet::default();
+    let names = Names::default();
+    let slots = pool.map_or(1, |p| p.current_num_threads() + 1);
     let (watch, dirs) = watch_set(roots, opts, state, pool);
     let mut result = ScanResult::default();
     for (i, root) in roots.iter().enumerate() {
@@ -105,6 +109,9 @@ pub(crate) fn walk_roots(
         let walker = RootWalk {
             opts,
             filter,
+            counting,
+            groups: counting.grouping(slots),
+            names: &names,
             state,
             links: &links,
             watch: &watch,
@@ -120,6 +127,9 @@ pub(crate) fn walk_roots(
         let r = walker.walk(root, known_dir, pool)?;
         result.totals.add(&r.totals);
         result.error_count += r.error_count;
+        if let Some(groups) = &r.groups {
+            crate::groups::merge_lists(result.groups.get_or_insert_with(Vec::new), groups);
+        }
         each(r);
     }
     Ok(result)
@@ -271,6 +281,10 @@ struct ChunkJob {
 struct RootWalk<'w> {
     opts: &'w ScanOptions,
     filter: &'w Filter,
+    /// The file filters and the groups (crate::groups).
+    counting: &'w Counting,
+    groups: Option<Grouping>,
+    names: &'w Names,
     state: &'w ScanState,
     links: &'w LinkSet,
     /// Roots that are not directories (see `watch_set`).
@@ -300,11 +314,13 @@ struct Batch<'a> {
     /// serialised for it, handed over with the counts.
     node: Option<Arc<ExportDir>>,
     entries: Vec<u8>,
+    /// The running thread's slot (`Sched::slot`), which its groups add into.
+    slot: usize,
 }
 
 impl<'a> Batch<'a> {
-    fn new(bucket: Option<&'a Arc<TreeNode>>, node: Option<Arc<ExportDir>>) -> Batch<'a> {
-        Batch { totals: Totals::default(), bucket, node, entries: Vec::new() }
+    fn new(bucket: Option<&'a Arc<TreeNode>>, node: Option<Arc<ExportDir>>, slot: usize) -> Batch<'a> {
+        Batch { totals: Totals::default(), bucket, node, entries: Vec::new(), slot }
     }
 }
 
@@ -336,6 +352,7 @@ impl<'w> RootWalk<'w> {
             root_error: self.root_error.into_inner().unwrap_or_else(|p| p.into_inner()),
             tree: self.tree.map(Tree::into_entries),
             largest: self.top.map(Top::into_largest),
+            groups: self.groups.map(|g| g.into_lists(self.names)),
         }
     }
 
@@ -396,8 +413,15 @@ impl<'w> RootWalk<'w> {
         !once || self.links.first_visit(m.dev, m.ino)
     }
 
-    fn count(&self, batch: &mut Batch<'_>, m: &Meta, path: impl FnOnce() -> Vec<u8>) {
+    /// Counts an admitted entry, `name` its name, if the file filters take it.
+    fn count(&self, batch: &mut Batch<'_>, m: &Meta, name: &[u8], path: impl FnOnce() -> Vec<u8>) {
+        if !self.counting.counts(m) {
+            return;
+        }
         batch.totals.add_entry(m);
+        if let Some(groups) = &self.groups {
+            groups.add(batch.slot, m, name);
+        }
         if m.kind == Kind::File {
             if let Some(top) = &self.top {
                 top.offer(m.size, m.disk_bytes(), path);
@@ -446,7 +470,7 @@ impl<'w> RootWalk<'w> {
         let known = if known_dir {
             None
         } else {
-            let meta = match sys::stat_at(sys::cwd(), root, self.opts.follow_symlinks) {
+            let meta = match sys::stat_at_fields(sys::cwd(), root, self.opts.follow_symlinks, self.counting.fields) {
                 Ok(m) => m,
                 Err(e) => return self.root_failed(path.to_vec(), e),
             };
@@ -459,8 +483,8 @@ impl<'w> RootWalk<'w> {
                     Some(tree) => tree.bucket(None, 0, || path.to_vec()),
                     None => None,
                 };
-                let mut batch = Batch::new(bucket.as_ref(), None);
-                self.count(&mut batch, &meta, || path.to_vec());
+                let mut batch = Batch::new(bucket.as_ref(), None, s.slot());
+                self.count(&mut batch, &meta, path, || path.to_vec());
                 if let Some(e) = self.export {
                     e.file_root(&meta);
                 }
@@ -526,7 +550,7 @@ impl<'w> RootWalk<'w> {
         job.parent = None;
         let m = match job.known {
             Some(m) => m,
-            None => match sys::stat_dir(&fd) {
+            None => match sys::stat_dir_fields(&fd, self.counting.fields) {
                 Ok(m) if self.admit_dir(&job, &m) => m,
                 Ok(m) => return self.export_in_parent(&job, |e, out, p, name| e.refused(out, p, name, &m, self.refusal(&m))),
                 Err(e) => {
@@ -545,8 +569,8 @@ impl<'w> RootWalk<'w> {
             Some(up) => up.child(job.name, m.dev, m.ino, guarded),
             None => PathNode::root(job.name, m.dev, m.ino),
         };
-        let mut batch = Batch::new(bucket.as_ref(), out);
-        self.count(&mut batch, &m, || node.path());
+        let mut batch = Batch::new(bucket.as_ref(), out, s.slot());
+        self.count(&mut batch, &m, node.name.to_bytes(), || node.path());
         let fd = Arc::new(fd);
         self.list(&fd, &node, &mut batch, s);
         self.flush(&mut batch, s);
@@ -557,7 +581,7 @@ impl<'w> RootWalk<'w> {
     fn unopened<S: Sched<'w>>(&'w self, job: &DirJob, parent_fd: DirRef<'_>, open_err: OsError, s: &S) {
         let m = match job.known {
             Some(m) => m,
-            None => match sys::stat_at(parent_fd, &job.name, self.opts.follow_symlinks) {
+            None => match sys::stat_at_fields(parent_fd, &job.name, self.opts.follow_symlinks, self.counting.fields) {
                 Ok(m) if self.admit_dir(job, &m) => m,
                 Ok(m) => return self.export_in_parent(job, |e, out, p, name| e.refused(out, p, name, &m, self.refusal(&m))),
                 Err(e) => {
@@ -573,8 +597,8 @@ impl<'w> RootWalk<'w> {
         // Replaced by a non-directory since it was listed: counted as what it is now, in
         // its parent's bucket.
         let bucket = if is_dir { self.bucket(job, || job.path()) } else { job.bucket.clone() };
-        let mut batch = Batch::new(bucket.as_ref(), None);
-        self.count(&mut batch, &m, || job.path());
+        let mut batch = Batch::new(bucket.as_ref(), None, s.slot());
+        self.count(&mut batch, &m, job.name.to_bytes(), || job.path());
         self.flush(&mut batch, s);
         match (self.export, job.up.is_none()) {
             // A root that cannot be listed is still the document's root.
@@ -646,7 +670,7 @@ impl<'w> RootWalk<'w> {
     }
 
     fn chunk<S: Sched<'w>>(&'w self, job: ChunkJob, s: &S) {
-        let mut batch = Batch::new(job.bucket.as_ref(), job.out);
+        let mut batch = Batch::new(job.bucket.as_ref(), job.out, s.slot());
         self.stat_names(&job.dir, &job.node, &job.names, &mut batch, s);
         self.flush(&mut batch, s);
     }
@@ -666,7 +690,7 @@ impl<'w> RootWalk<'w> {
             }
             // Each piece ends with its NUL, by construction.
             let name = CStr::from_bytes_with_nul(raw).expect("names are NUL-terminated");
-            match sys::stat_at(sys::borrow(dir), name, follow) {
+            match sys::stat_at_fields(sys::borrow(dir), name, follow, self.counting.fields) {
                 // With follow, what is stat'ed here may be a link to a directory.
                 Ok(m) => self.count_or_descend(dir, node, name, m, follow, batch, s),
                 Err(e) => {
@@ -710,7 +734,7 @@ impl<'w> RootWalk<'w> {
             };
             s.spawn(self, Job::Dir(job));
         } else {
-            self.count(batch, &m, || node.join(name.to_bytes()));
+            self.count(batch, &m, name.to_bytes(), || node.join(name.to_bytes()));
             if let Some(e) = self.export {
                 e.entry(&mut batch.entries, batch.node.as_ref(), name.to_bytes(), &m);
             }

@@ -1,5 +1,6 @@
 /** The native backend: calls the Rust scan and turns its plain outcome into a Result. */
 import { abortError, scanError, systemError } from './errors'
+import { groupsOf } from './groups'
 import type { Normalized } from './options'
 import { ProgressPacer } from './progress'
 import { assemble, finalProgress, numberer, type Numberer, pathFields, progressOf, throwIfSingleRootFailed, totalsOf } from './result'
@@ -190,7 +191,9 @@ function resultOf(out: ScanOutcome, n: Normalized, started: number): Result<Num>
   const num = numberer(n)
   const roots = r.roots.map((root) => toRoot(root, num))
   throwIfSingleRootFailed(n, roots)
-  return assemble(n, roots, totalsOf(r.totals, num), Number(r.errorCount), started, 'native')
+  const result = assemble(n, roots, totalsOf(r.totals, num), Number(r.errorCount), started, 'native')
+  if (r.groups) result.groups = groupsOf(r.groups, num)
+  return result
 }
 
 export function toRoot(r: NativeRoot, num: Numberer): RootResult<Num> {
@@ -204,6 +207,7 @@ export function toRoot(r: NativeRoot, num: Numberer): RootResult<Num> {
   if (r.largest) {
     root.largest = r.largest.map((f) => withPath<LargeFile<Num>>(f.path, { bytes: num(f.bytes), diskBytes: num(f.diskBytes) }))
   }
+  if (r.groups) root.groups = groupsOf(r.groups, num)
   return root
 }
 

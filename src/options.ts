@@ -2,13 +2,19 @@
 import { types } from 'node:util'
 
 import { optionRangeError, optionTypeError } from './errors'
-import type { Num, Options, Progress, RootResult } from './types'
+import { GROUP_KEYS } from './groups'
+import type { FileType, GroupKey, Num, Options, Progress, RootResult } from './types'
 
 /** A root as the scan takes it: the caller's string, or a private copy of its bytes. */
 export type Root = string | Buffer
 
 /** Checks one option's value (`name` for the message) and gives it with its default applied. */
-type Check<T> = (v: unknown, name: string) => T
+type Check<T> = (v: unknown, name: string, scan: ScanClock) => T
+
+/** What a check may need beyond the value: the scan's "now", taken once, in whole seconds. */
+interface ScanClock {
+  now: number
+}
 
 // The native side takes these as u32.
 const U32 = 0xffff_ffff
@@ -35,6 +41,9 @@ const OPTIONS = {
   onProgress: fn<Progress>,
   progressIntervalMs: int(1, TIMER_MAX, 100),
   onRoot: fn<RootResult<Num>>,
+  groupBy: groupKeys,
+  time: timestamp,
+  filter: fileFilter,
 } satisfies { readonly [K in keyof Options]-?: Check<Options[K]> }
 
 /**
@@ -46,6 +55,8 @@ export type Normalized = { -readonly [K in keyof typeof OPTIONS]: ReturnType<(ty
   roots: Root[]
   /** A single path was given (not an array): a root that cannot be read rejects. */
   single: boolean
+  /** Seconds since the epoch when the options were checked: the age groups and day filters count back from it. */
+  now: number
 }
 
 const PATH = 'a string or a Buffer'
@@ -78,7 +89,8 @@ export function normalize(pathOrPaths: unknown, options: unknown): Normalized {
   }
   // Each option is read once: a getter cannot pass validation with one value and then hand
   // the scan another.
-  const checked: Record<string, unknown> = { roots, single }
+  const clock: ScanClock = { now: Math.floor(Date.now() / 1000) }
+  const checked: Record<string, unknown> = { roots, single, now: clock.now }
   for (const [name, check] of Object.entries(OPTIONS) as Array<[string, Check<unknown>]>) {
     let v: unknown
     try {
@@ -86,7 +98,7 @@ export function normalize(pathOrPaths: unknown, options: unknown): Normalized {
     } catch (e) {
       throw unreadable(name, e)
     }
-    checked[name] = check(v, name)
+    checked[name] = check(v, name, clock)
   }
   return checked as Normalized
 }
@@ -226,6 +238,101 @@ function fn<T>(v: unknown, name: string): ((arg: T) => void) | undefined {
   if (v === undefined) return undefined
   if (typeof v !== 'function') throw optionTypeError(name, 'a function', v)
   return v as (arg: T) => void
+}
+
+/** `groupBy`: one key or an array of them, each kept once, in the order given. */
+function groupKeys(v: unknown, name: string): GroupKey[] {
+  if (v === undefined) return []
+  const list = Array.isArray(v) ? elements(v, name, 'a group key') : [v]
+  const keys: GroupKey[] = []
+  list.forEach((k, i) => {
+    const at = Array.isArray(v) ? `${name}[${i}]` : name
+    if (typeof k !== 'string' || !(GROUP_KEYS as readonly string[]).includes(k)) {
+      throw optionTypeError(at, `one of ${GROUP_KEYS.map((g) => `'${g}'`).join(', ')}`, k)
+    }
+    if (process.platform === 'win32' && k !== 'extension' && k !== 'type') {
+      throw optionTypeError(at, "'extension' or 'type' on Windows (ownership is a SID there; file times are not read)", k)
+    }
+    if (!keys.includes(k as GroupKey)) keys.push(k as GroupKey)
+  })
+  return keys
+}
+
+const TIMES = ['mtime', 'atime', 'ctime'] as const
+
+function timestamp(v: unknown, name: string): (typeof TIMES)[number] {
+  if (v === undefined) return 'mtime'
+  if (typeof v !== 'string' || !(TIMES as readonly string[]).includes(v)) throw optionTypeError(name, "'mtime', 'atime' or 'ctime'", v)
+  return v as (typeof TIMES)[number]
+}
+
+/** `filter` as both walkers take it: sizes in bytes, times as seconds since the epoch (strict bounds). */
+export interface NormalizedFilter {
+  minSize?: number
+  maxSize?: number
+  olderThan?: number
+  newerThan?: number
+  /** Empty: any kind. */
+  types: FileType[]
+}
+
+const FILE_TYPES = ['f', 'l', 'o'] as const satisfies readonly FileType[]
+
+function fileFilter(v: unknown, name: string, clock: ScanClock): NormalizedFilter | undefined {
+  if (v === undefined) return undefined
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw optionTypeError(name, 'an object', v)
+  const o = v as Record<string, unknown>
+  const known = ['minSize', 'maxSize', 'olderThan', 'newerThan', 'type']
+  const read = (key: string): unknown => {
+    try {
+      return o[key]
+    } catch (e) {
+      throw unreadable(`${name}.${key}`, e)
+    }
+  }
+  for (const key of Object.keys(o)) {
+    if (!known.includes(key)) throw optionTypeError(`${name}.${key}`, `absent (${name} takes ${known.join(', ')})`, read(key))
+  }
+  const f: NormalizedFilter = { types: [] }
+  const size = (key: 'minSize' | 'maxSize'): void => {
+    const s = read(key)
+    if (s === undefined) return
+    if (typeof s !== 'number') throw optionTypeError(`${name}.${key}`, 'an integer (bytes)', s)
+    if (!Number.isSafeInteger(s) || s < 0) throw optionRangeError(`${name}.${key}`, `an integer from 0 to ${Number.MAX_SAFE_INTEGER}`, s)
+    f[key] = s
+  }
+  size('minSize')
+  size('maxSize')
+  const time = (key: 'olderThan' | 'newerThan'): void => {
+    const t = read(key)
+    if (t === undefined) return
+    if (process.platform === 'win32') throw optionTypeError(`${name}.${key}`, 'absent on Windows (file times are not read there)', t)
+    let seconds: number
+    if (typeof t === 'number') {
+      if (!Number.isFinite(t) || t < 0 || t > 1e8) throw optionRangeError(`${name}.${key}`, 'a number of days from 0 to 100000000', t)
+      seconds = clock.now - Math.round(t * 86_400)
+    } else if (t instanceof Date || typeof t === 'string') {
+      const ms = t instanceof Date ? t.getTime() : /^\d{4}-\d{2}-\d{2}/.test(t) ? Date.parse(t) : NaN
+      if (Number.isNaN(ms)) throw optionTypeError(`${name}.${key}`, 'a number of days, a valid Date or an ISO 8601 date (2024-01-31, 2024-01-31T12:00:00Z)', t)
+      seconds = Math.floor(ms / 1000)
+    } else {
+      throw optionTypeError(`${name}.${key}`, 'a number of days, a Date or an ISO 8601 date string', t)
+    }
+    f[key] = seconds
+  }
+  time('olderThan')
+  time('newerThan')
+  const type = read('type')
+  if (type !== undefined) {
+    const list = Array.isArray(type) ? elements(type, `${name}.type`, 'a type letter') : [type]
+    list.forEach((t, i) => {
+      if (typeof t !== 'string' || !(FILE_TYPES as readonly string[]).includes(t)) {
+        throw optionTypeError(Array.isArray(type) ? `${name}.type[${i}]` : `${name}.type`, "'f', 'l' or 'o'", t)
+      }
+      if (!f.types.includes(t as FileType)) f.types.push(t as FileType)
+    })
+  }
+  return f
 }
 
 /** RegExp.prototype.test without the lastIndex state of /g and /y (as the Rust side). */

@@ -54,7 +54,64 @@ export interface Options {
    * has no `roots` (memory stays flat over thousands of roots). Not for `dirsizeSync`.
    */
   onRoot?: (root: RootResult<Num>) => void
+  /**
+   * Totals by extension, type, owner, group or age (one or several), in `groups[key]`, for
+   * the scan and per root. A key's groups partition what was counted: they sum to the totals.
+   */
+  groupBy?: GroupKey | readonly GroupKey[]
+  /** The timestamp of the age groups and of `filter.olderThan`/`newerThan`; default 'mtime'. */
+  time?: 'mtime' | 'atime' | 'ctime'
+  /**
+   * Count only the non-directories that match every filter given (directories are walked,
+   * not counted: `dirs` is 0); the totals, groups, `tree` and `largest` then hold only them.
+   */
+  filter?: FileFilter
 }
+
+/** What `groupBy` can total by. */
+export type GroupKey = 'extension' | 'type' | 'owner' | 'group' | 'age'
+
+/**
+ * One group. `key`: an extension (`.gz`, lowercased; `(none)`; `(directory)`, `(symlink)`,
+ * `(other)` for what is not a file), a type (file, directory, symlink, other), an owner or
+ * group name (the id in decimal when the system has no name for it), or an age bucket
+ * (`future`, `< 1 day`, `< 1 week`, `< 1 month`, `< 3 months`, `< 1 year`, `< 2 years`,
+ * `< 5 years`, `older`).
+ */
+export interface Group<N extends Num = number> {
+  key: string
+  /** Owner groups: the uid. */
+  uid?: number
+  /** Group groups: the gid. */
+  gid?: number
+  /** Entries of every kind in the group: a key's groups sum to files + dirs + symlinks + others. */
+  files: N
+  bytes: N
+  diskBytes: N
+}
+
+/** The groups of each key asked for, largest disk usage first. */
+export type Groups<N extends Num = number> = { [K in GroupKey]?: Group<N>[] }
+
+/** Which non-directories count (`filter`): all the filters given must hold. */
+export interface FileFilter {
+  /** At least this apparent size, in bytes. */
+  minSize?: number
+  /** At most this apparent size, in bytes. */
+  maxSize?: number
+  /**
+   * The timestamp (`time`) more than this many days (of 86,400 s) before the scan started,
+   * or before this date (a Date, or an ISO 8601 string as Date.parse reads it). To the second.
+   */
+  olderThan?: number | string | Date
+  /** The timestamp less than this many days before the scan started, or after this date. */
+  newerThan?: number | string | Date
+  /** 'f' regular files, 'l' symlinks, 'o' anything else (fifos, sockets, devices); one or several. */
+  type?: FileType | readonly FileType[]
+}
+
+/** `filter.type`'s letters, as find -type spells them. */
+export type FileType = 'f' | 'l' | 'o'
 
 /** Running totals of a scan (numbers, whatever `bigint` says), with the errors so far. */
 export interface Progress extends Totals<number> {
@@ -117,6 +174,7 @@ export interface RootResult<N extends Num = number> extends Totals<N> {
   errorCount: number
   tree?: TreeEntry<N>[]
   largest?: LargeFile<N>[]
+  groups?: Groups<N>
 }
 
 export type Backend = 'native' | 'typescript'
@@ -131,4 +189,6 @@ export interface Result<N extends Num = number> extends Totals<N> {
   roots?: RootResult<N>[]
   tree?: TreeEntry<N>[]
   largest?: LargeFile<N>[]
+  /** With `groupBy`: every root's groups merged. */
+  groups?: Groups<N>
 }

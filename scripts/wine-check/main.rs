@@ -16,6 +16,8 @@ mod export;
 mod fnmatch;
 #[path = "../../src-rs/fnmatch_ctype.rs"]
 mod fnmatch_ctype;
+#[path = "../../src-rs/groups.rs"]
+mod groups;
 #[path = "../../src-rs/links.rs"]
 mod links;
 #[path = "../../src-rs/options.rs"]
@@ -26,6 +28,8 @@ mod path;
 mod result;
 #[path = "../../src-rs/scan.rs"]
 mod scan;
+#[path = "../../src-rs/select.rs"]
+mod select;
 #[path = "../../src-rs/sys/mod.rs"]
 mod sys;
 #[path = "../../src-rs/totals.rs"]

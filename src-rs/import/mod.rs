@@ -324,6 +324,7 @@ impl<'a> Loader<'a> {
             root_error: None,
             tree: s.tree.map(Tree::into_entries),
             largest: s.top.map(Top::into_largest),
+            groups: None,
         });
     }
 }

@@ -6,7 +6,7 @@ use std::mem::MaybeUninit;
 use rustix::fs::{statx, AtFlags, FileType, RawDir, Statx, StatxAttributes, StatxFlags};
 
 use super::unix::offer;
-use super::{Dir, DirRef, Ext, Hint, Kind, Meta, OsError};
+use super::{Dir, DirRef, Ext, Fields, Hint, Kind, Meta, OsError, Stamp};
 
 // Only the fields we use: the kernel may skip work for the rest (and must not sync with a
 // remote server to fill them: DONT_SYNC).
@@ -21,7 +21,17 @@ const MASK: StatxFlags = StatxFlags::TYPE
     .union(StatxFlags::GID)
     .union(StatxFlags::MTIME);
 
-fn meta(s: &Statx) -> Meta {
+/// The mask for `fields`: the walk's own, plus atime or ctime when the groups or filters
+/// read one (mtime is in the mask already).
+fn mask(fields: Fields) -> StatxFlags {
+    match fields.time {
+        Some(Stamp::Accessed) => MASK | StatxFlags::ATIME,
+        Some(Stamp::Changed) => MASK | StatxFlags::CTIME,
+        Some(Stamp::Modified) | None => MASK,
+    }
+}
+
+fn meta(s: &Statx, fields: Fields) -> Meta {
     Meta {
         kind: Kind::from_file_type(FileType::from_raw_mode(s.stx_mode as u32)),
         size: s.stx_size,
@@ -35,21 +45,37 @@ fn meta(s: &Statx) -> Meta {
         mount_root: !s.stx_attributes_mask.contains(StatxAttributes::MOUNT_ROOT)
             || s.stx_attributes.contains(StatxAttributes::MOUNT_ROOT),
         ext: Ext { uid: s.stx_uid, gid: s.stx_gid, mode: u32::from(s.stx_mode), mtime: s.stx_mtime.tv_sec },
+        time: match fields.time {
+            Some(Stamp::Modified) => s.stx_mtime.tv_sec,
+            Some(Stamp::Accessed) => s.stx_atime.tv_sec,
+            Some(Stamp::Changed) => s.stx_ctime.tv_sec,
+            None => 0,
+        },
     }
 }
 
 /// Stat `name` inside the directory `dir`, following a final symlink only if asked.
 pub fn stat_at(dir: DirRef<'_>, name: &CStr, follow: bool) -> Result<Meta, OsError> {
+    stat_at_fields(dir, name, follow, Fields::NONE)
+}
+
+/// `stat_at`, filling `fields` too.
+pub fn stat_at_fields(dir: DirRef<'_>, name: &CStr, follow: bool, fields: Fields) -> Result<Meta, OsError> {
     let mut flags = AtFlags::STATX_DONT_SYNC;
     if !follow {
         flags |= AtFlags::SYMLINK_NOFOLLOW;
     }
-    Ok(meta(&statx(dir, name, flags, MASK)?))
+    Ok(meta(&statx(dir, name, flags, mask(fields))?, fields))
 }
 
 /// Stat a directory we just opened (what is counted is what is read).
 pub fn stat_dir(dir: &Dir) -> Result<Meta, OsError> {
-    Ok(meta(&statx(dir, c"", AtFlags::EMPTY_PATH | AtFlags::STATX_DONT_SYNC, MASK)?))
+    stat_dir_fields(dir, Fields::NONE)
+}
+
+/// `stat_dir`, filling `fields` too.
+pub fn stat_dir_fields(dir: &Dir, fields: Fields) -> Result<Meta, OsError> {
+    Ok(meta(&statx(dir, c"", AtFlags::EMPTY_PATH | AtFlags::STATX_DONT_SYNC, mask(fields))?, fields))
 }
 
 /// Reads a directory with getdents64 into a caller-owned buffer: no allocation per entry.

@@ -4,7 +4,8 @@
 //! never by re-resolving a full path. That is both the fast path (no path lookup per entry)
 //! and what lets the walk go deeper than PATH_MAX. Each platform gives the same small
 //! surface: `Dir` (an open directory), `DirRef` (a borrowed one, or the working directory),
-//! `open_dir_at`, `stat_at`, `stat_dir` and a `DirReader` that lists names with a hint.
+//! `open_dir_at`, `stat_at`, `stat_dir` (and their `_fields` forms, which fill the owner and
+//! a timestamp when asked) and a `DirReader` that lists names with a hint.
 //!
 //! Names are `CStr`s of the platform's bytes: raw bytes on Unix, WTF-8 on Windows (UTF-16
 //! that may hold lone surrogates, as Rust's OsStr keeps it), so the walker is one code.
@@ -69,6 +70,10 @@ pub struct Meta {
     /// Owner, permissions and modification time: only ncdu's extended export (`-e`) writes
     /// them (zero where the platform does not give them: Windows).
     pub ext: Ext,
+    /// The seconds since the epoch of the timestamp `Fields::time` names (rounded down, as
+    /// `tv_sec` is), for the age groups and the time filters; 0 unless asked for (and on
+    /// Windows).
+    pub time: i64,
 }
 
 /// The fields ncdu's extended export adds to an entry.
@@ -82,6 +87,31 @@ pub struct Ext {
     pub mode: u32,
     /// st_mtime, in whole seconds.
     pub mtime: i64,
+}
+
+/// What a stat fills beyond what every walk reads: the timestamp the age groups and the
+/// time filters read, only when one of them does (atime and ctime are then added to the
+/// statx mask; owner and mtime are always asked for, for the export's `ext`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Fields {
+    /// Which timestamp goes in `Meta::time`, if any.
+    pub time: Option<Stamp>,
+}
+
+impl Fields {
+    /// Only what every walk needs.
+    pub const NONE: Fields = Fields { time: None };
+}
+
+/// One of a file's timestamps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stamp {
+    /// Last modification (st_mtime).
+    Modified,
+    /// Last access (st_atime).
+    Accessed,
+    /// Last status change (st_ctime).
+    Changed,
 }
 
 impl Meta {

@@ -76,3 +76,51 @@ pub fn open_dir_at(dir: DirRef<'_>, name: &CStr, follow: bool) -> Result<Dir, Os
     }
     Ok(rustix::fs::openat(dir, name, flags, Mode::empty())?)
 }
+
+/// The name of user `uid` (getpwuid_r: through NSS, so LDAP or SSSD users resolve too), or
+/// None when the system knows no such user.
+pub fn user_name(uid: u32) -> Option<String> {
+    id_name(|buf, out: *mut *mut libc::passwd| {
+        let mut pw = std::mem::MaybeUninit::<libc::passwd>::uninit();
+        // SAFETY: every pointer is to a live buffer of the size given; on success `out` points
+        // at `pw`, whose strings live in `buf`, read before either is dropped.
+        #[allow(unsafe_code)]
+        unsafe {
+            let rc = libc::getpwuid_r(uid as libc::uid_t, pw.as_mut_ptr(), buf.as_mut_ptr().cast(), buf.len(), out);
+            (rc, if (*out).is_null() { None } else { Some((*pw.as_ptr()).pw_name) })
+        }
+    })
+}
+
+/// The name of group `gid` (getgrgid_r, through NSS), or None when there is no such group.
+pub fn group_name(gid: u32) -> Option<String> {
+    id_name(|buf, out: *mut *mut libc::group| {
+        let mut gr = std::mem::MaybeUninit::<libc::group>::uninit();
+        // SAFETY: as in user_name.
+        #[allow(unsafe_code)]
+        unsafe {
+            let rc = libc::getgrgid_r(gid as libc::gid_t, gr.as_mut_ptr(), buf.as_mut_ptr().cast(), buf.len(), out);
+            (rc, if (*out).is_null() { None } else { Some((*gr.as_ptr()).gr_name) })
+        }
+    })
+}
+
+/// Runs a getXXid_r `call` with a buffer that grows while the answer does not fit (ERANGE),
+/// and copies out the name it points at.
+fn id_name<T>(call: impl Fn(&mut [u8], *mut *mut T) -> (i32, Option<*mut libc::c_char>)) -> Option<String> {
+    let mut buf = vec![0u8; 1024];
+    loop {
+        let mut out: *mut T = std::ptr::null_mut();
+        let (rc, name) = call(&mut buf, &mut out);
+        if rc == libc::ERANGE && buf.len() < 1 << 20 {
+            let larger = buf.len() * 4;
+            buf.resize(larger, 0);
+            continue;
+        }
+        let name = name.filter(|_| rc == 0)?;
+        // SAFETY: a successful call leaves a NUL-terminated name inside `buf`, alive here.
+        #[allow(unsafe_code)]
+        let name = unsafe { CStr::from_ptr(name) };
+        return Some(String::from_utf8_lossy(name.to_bytes()).into_owned());
+    }
+}

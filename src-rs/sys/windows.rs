@@ -43,7 +43,7 @@ use windows_sys::Win32::Storage::FileSystem::{
 use windows_sys::Win32::System::IO::IO_STATUS_BLOCK;
 
 use super::wide::{push_wtf8, to_wide};
-use super::{is_dot, Ext, FileId, Hint, Kind, Meta, OsError};
+use super::{is_dot, Ext, FileId, Fields, Hint, Kind, Meta, OsError};
 
 /// An open directory, with what was learned about it when it was opened.
 pub struct Dir {
@@ -184,6 +184,9 @@ fn stat_handle(h: HANDLE) -> Result<Meta, OsError> {
         // A volume mounted in a folder is a reparse point, walked as a link: see is_link.
         mount_root: false,
         ext: Ext::default(),
+        // File times are not read here: the age groups and time filters are refused on
+        // Windows (groups.rs, select.rs), so this is never read.
+        time: 0,
     })
 }
 
@@ -282,9 +285,19 @@ pub fn stat_at(dir: DirRef<'_>, name: &CStr, follow: bool) -> Result<Meta, OsErr
     stat_handle(raw(handle.as_handle()))
 }
 
+/// `stat_at`: no field of `Fields` is available here (see `stat_handle`).
+pub fn stat_at_fields(dir: DirRef<'_>, name: &CStr, follow: bool, _fields: Fields) -> Result<Meta, OsError> {
+    stat_at(dir, name, follow)
+}
+
 /// Stat a directory through the handle it was opened with.
 pub fn stat_dir(dir: &Dir) -> Result<Meta, OsError> {
     Ok(dir.meta)
+}
+
+/// `stat_dir`: no field of `Fields` is available here (see `stat_handle`).
+pub fn stat_dir_fields(dir: &Dir, _fields: Fields) -> Result<Meta, OsError> {
+    stat_dir(dir)
 }
 
 /// Lists a directory with GetFileInformationByHandleEx into a reused 64 KiB buffer.
@@ -370,6 +383,7 @@ impl DirReader {
                             nlink: 0,
                             mount_root: false,
                             ext: Ext::default(),
+                            time: 0,
                         })
                     };
                     if !f(name, hint) {
@@ -428,4 +442,14 @@ impl<'a> Entry<'a> {
 
 unsafe fn name_of<'a>(start: *const u16, bytes: u32) -> &'a [u16] {
     std::slice::from_raw_parts(start, bytes as usize / 2)
+}
+
+/// Ownership is a SID on Windows, not a number: groups by owner are refused (groups.rs).
+pub fn user_name(_uid: u32) -> Option<String> {
+    None
+}
+
+/// As `user_name`.
+pub fn group_name(_gid: u32) -> Option<String> {
+    None
 }

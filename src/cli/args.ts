@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util'
 
-import type { Options } from '../types'
+import type { FileFilter, FileType, GroupKey, Options } from '../types'
 
 import { BYTES, HUMAN, KIB, MIB, parseBlockSize, SI, type Units } from './units'
 
@@ -46,6 +46,20 @@ Options:
   --ignore <REGEX>       skip entries whose full path matches this JavaScript
                          RegExp
   --top <N>              also list the N largest files
+  --by <KEY>             totals by extension, type, owner, group or age, a table
+                         per key after the lines (repeatable)
+  --time <WORD>          the timestamp of --by age and the time filters: mtime
+                         (the default), atime or ctime
+  --min-size <SIZE>      count only files of at least SIZE bytes (apparent; du's
+                         suffixes: 10K, 1M, 2G, 1MB)
+  --max-size <SIZE>      count only files of at most SIZE bytes
+  --older-than <N|DATE>  count only files whose time is more than N days old, or
+                         before DATE (ISO 8601: 2024-01-31)
+  --newer-than <N|DATE>  count only files whose time is less than N days old, or
+                         after DATE
+  --type <f|l|o>         count only regular files (f), symlinks (l) or other
+                         files (o) (repeatable)
+                         (with a filter, directories are walked, not counted)
   --threads <N>          worker threads (default: 4 per core, at most 64)
   -0, --null             end each output line with NUL, not newline (exact path
                          bytes)
@@ -77,6 +91,8 @@ Examples:
   dirsize -o home.json.gz ~ && ncdu -f home.json.gz   browse a saved scan in ncdu
   dirsize -f scans/*.json -d 2     saved scans of many hosts, audited together
   dirsize diff last-week.json tonight.json   what grew, shrank, came and went
+  dirsize --by owner --by age /home          who fills /home, and with how old data
+  dirsize --older-than 365 --min-size 100M --top 20 /srv    big files untouched for a year
   dirsize bench --quick --out bench-out     time dirsize against du and the npm packages
 
 Exit status: 0 if everything was read, 1 if some root or entry could not be read (each one
@@ -116,6 +132,11 @@ export interface Flags {
   export?: string
   /** -e: ncdu's extended fields in the export. */
   extended: boolean
+  /** --by, each key once, in the order given. */
+  by: GroupKey[]
+  time?: 'mtime' | 'atime' | 'ctime'
+  /** The file filters given (--min-size, --max-size, --older-than, --newer-than, --type). */
+  filter: FileFilter & { type?: FileType[] }
 }
 
 /** The patterns and RegExp the flags name, once read (-X files) and compiled (--ignore). */
@@ -139,7 +160,31 @@ export function scanOptions(flags: Flags, patterns: Patterns): Options {
     depth: flags.depth,
     top: flags.top,
     threads: flags.threads,
+    groupBy: flags.by,
+    time: flags.time,
+    filter: filtering(flags) ? flags.filter : undefined,
   }
+}
+
+/** Whether a file filter was given (then directories are walked, not counted). */
+export function filtering(flags: Flags): boolean {
+  return Object.keys(flags.filter).length > 0
+}
+
+/** A --min-size/--max-size SIZE: du's -B syntax (10K, 1M, 1MB, 512), or 0; in bytes. */
+function parseSize(value: string): number | string {
+  if (/^0+$/.test(value)) return 0
+  const units = parseBlockSize(value)
+  if (typeof units === 'string' || units.kind !== 'blocks') return `expected a size like 10K, 1M, 1MB, 1KiB or 512, got '${value}'.`
+  if (units.bytes > BigInt(Number.MAX_SAFE_INTEGER)) return `expected a size below 2^53 bytes (8P), got '${value}'.`
+  return Number(units.bytes)
+}
+
+/** An --older-than/--newer-than value: days (a decimal number) or an ISO 8601 date. */
+function parseAge(value: string): number | string | undefined {
+  if (/^\d+(\.\d+)?$/.test(value)) return Number(value)
+  if (/^\d{4}-\d{2}-\d{2}/.test(value) && !Number.isNaN(Date.parse(value))) return value
+  return undefined
 }
 
 export type Parsed =
@@ -191,6 +236,13 @@ const SPECS: Record<string, Spec> = {
   extended: { type: 'boolean', short: 'e', flags: '-e, --extended' },
   progress: { type: 'boolean', flags: '--progress' },
   'no-progress': { type: 'boolean', flags: '--no-progress' },
+  by: { type: 'string', flags: '--by <KEY>' },
+  time: { type: 'string', flags: '--time <WORD>' },
+  'min-size': { type: 'string', flags: '--min-size <SIZE>' },
+  'max-size': { type: 'string', flags: '--max-size <SIZE>' },
+  'older-than': { type: 'string', flags: '--older-than <N|DATE>' },
+  'newer-than': { type: 'string', flags: '--newer-than <N|DATE>' },
+  type: { type: 'string', flags: '--type <f|l|o>' },
   version: { type: 'boolean', flags: '--version' },
   help: { type: 'boolean', flags: '--help' },
 }
@@ -211,6 +263,7 @@ export function parse(argv: string[], exact: ReadonlyArray<string | Buffer> = ar
     paths: [], units: HUMAN, apparent: false, summarize: false, total: false, oneFileSystem: false,
     dereference: false, countLinks: false, exclude: [], excludeFrom: [], null: false, json: false, ndjson: false, load: false,
     extended: false,
+    by: [], filter: {},
   }
   let unknown: string | undefined
   let help = false
@@ -309,6 +362,37 @@ export function parse(argv: string[], exact: ReadonlyArray<string | Buffer> = ar
       case 'ndjson': flags.ndjson = true; break
       case 'progress': flags.progress = true; break
       case 'no-progress': flags.progress = false; break
+      case 'by': {
+        const keys: GroupKey[] = ['extension', 'type', 'owner', 'group', 'age']
+        const key = keys.find((k) => k === value)
+        if (!key) return invalid(`expected one of ${keys.join(', ')}, got '${value}'.`)
+        if (!flags.by.includes(key)) flags.by.push(key)
+        break
+      }
+      case 'time':
+        if (value !== 'mtime' && value !== 'atime' && value !== 'ctime') return invalid(`expected mtime, atime or ctime, got '${value}'.`)
+        flags.time = value
+        break
+      case 'min-size':
+      case 'max-size': {
+        const n = parseSize(value)
+        if (typeof n === 'string') return invalid(n)
+        flags.filter[t.name === 'min-size' ? 'minSize' : 'maxSize'] = n
+        break
+      }
+      case 'older-than':
+      case 'newer-than': {
+        const age = parseAge(value)
+        if (age === undefined) return invalid(`expected a number of days or an ISO 8601 date (2024-01-31), got '${value}'.`)
+        flags.filter[t.name === 'older-than' ? 'olderThan' : 'newerThan'] = age
+        break
+      }
+      case 'type': {
+        if (value !== 'f' && value !== 'l' && value !== 'o') return invalid(`expected f (regular files), l (symlinks) or o (others), got '${value}'.`)
+        const types = (flags.filter.type ??= [])
+        if (!types.includes(value)) types.push(value)
+        break
+      }
     }
   }
   if (help) return { kind: 'help' }
@@ -323,6 +407,8 @@ export function parse(argv: string[], exact: ReadonlyArray<string | Buffer> = ar
   if (flags.load) {
     const live = savedScanConflict(flags)
     if (live) return { kind: 'usage', message: `dirsize: -f: ${live} needs the file system; a saved scan cannot apply it` }
+    const grouped = flags.by.length > 0 ? '--by' : filtering(flags) ? 'the file filters' : flags.time ? '--time' : undefined
+    if (grouped) return { kind: 'usage', message: `dirsize: -f: ${grouped} cannot be applied to a saved scan yet` }
   }
   if (flags.paths.length === 0) flags.paths.push('.')
   const badExport = exportMisuse(flags)

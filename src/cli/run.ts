@@ -70,6 +70,7 @@ export async function run(flags: Flags, patterns: Patterns, stderr: NodeJS.Write
   }
 
   let elapsedMs = 0
+  let groups: Result<bigint>['groups']
   let last: Progress | undefined
   try {
     if (scanned.length > 0) {
@@ -92,6 +93,7 @@ export async function run(flags: Flags, patterns: Patterns, stderr: NodeJS.Write
           : undefined,
       })) as Result<bigint>
       elapsedMs = result.elapsedMs
+      groups = result.groups
       answerEmptyUpTo(flags.paths.length)
       if (page && flags.html !== undefined) {
         try {
@@ -137,7 +139,7 @@ export async function run(flags: Flags, patterns: Patterns, stderr: NodeJS.Write
   }
   status?.clear()
 
-  sink.end(total, elapsedMs)
+  sink.end(total, elapsedMs, groups)
   return total.errorCount > 0 ? 1 : 0
 }
 

@@ -4,9 +4,9 @@
  * the end or the interruption. Errors on stderr are the run's, the same for all three.
  */
 import { type Counters, countersOf, entryCount } from '../result'
-import type { RootResult } from '../types'
+import type { GroupKey, Groups, RootResult } from '../types'
 
-import type { Flags } from './args'
+import { type Flags, filtering } from './args'
 import { pathBytes, showPath } from './format'
 import { toJson } from './json'
 import type { Output } from './output'
@@ -29,8 +29,8 @@ export interface Sink {
   readonly showsPartial: boolean
   /** A root's result, in the order the roots were given. */
   root(r: Root): void
-  /** The scan is complete: the total of all roots and the scan's time. */
-  end(total: Counters<bigint>, elapsedMs: number): void
+  /** The scan is complete: the total of all roots, the scan's time, and its groups (--by). */
+  end(total: Counters<bigint>, elapsedMs: number, groups?: Groups<bigint>): void
   /** Ctrl-C: `partial` when showsPartial and something of the root under way was counted. */
   interrupted(partial: PartialRoot | undefined): void
 }
@@ -53,8 +53,9 @@ class TextSink implements Sink {
   root(r: Root): void {
     if (r.rootError) return // as du: the error on stderr, no line
     // Nothing counted and no error: the root was already counted under an earlier one, or
-    // its name is excluded. du prints no line for it either.
-    if (entryCount(r) === 0n) return
+    // its name is excluded. du prints no line for it either. Under a file filter, nothing
+    // matching is an answer (0), and gets its line.
+    if (entryCount(r) === 0n && !filtering(this.flags)) return
     if (this.flags.depth !== undefined && r.tree) {
       for (const e of r.tree) this.line(this.size(e), e.path, e.pathBuffer)
     } else {
@@ -67,8 +68,26 @@ class TextSink implements Sink {
     }
   }
 
-  end(total: Counters<bigint>): void {
+  end(total: Counters<bigint>, _elapsedMs: number, groups?: Groups<bigint>): void {
     if (this.flags.total) this.line(this.size(total), 'total')
+    if (groups) this.groupTables(groups, this.flags.apparent ? total.bytes : total.diskBytes)
+  }
+
+  /** A table per --by key: key, size (in the lines' units), share of the total, entries. */
+  private groupTables(groups: Groups<bigint>, whole: bigint): void {
+    for (const by of this.flags.by) {
+      const rows = (groups[by] ?? []).map((g) => {
+        const size = this.flags.apparent ? g.bytes : g.diskBytes
+        // Tenths of a percent, rounded half up, in exact integers.
+        const permille = whole === 0n ? 0n : (size * 2000n + whole) / (2n * whole)
+        return [showPath(g.key), this.size(g), `${permille / 10n}.${permille % 10n}%`, g.files.toString()]
+      })
+      const head = [GROUP_TITLES[by], 'size', 'share', 'entries']
+      const width = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)))
+      const line = (r: string[]): string => [r[0]!.padEnd(width[0]!), ...r.slice(1).map((c, i) => c.padStart(width[i + 1]!))].join('  ').trimEnd()
+      this.output.out(`${this.eol}${line(head)}${this.eol}`)
+      for (const r of rows) this.output.out(`${line(r)}${this.eol}`)
+    }
   }
 
   interrupted(partial: PartialRoot | undefined): void {
@@ -93,6 +112,8 @@ class TextSink implements Sink {
   }
 }
 
+const GROUP_TITLES: Record<GroupKey, string> = { extension: 'extension', type: 'type', owner: 'owner', group: 'group', age: 'age' }
+
 /** --json: one document at the end, so an interrupted scan prints none (no half document). */
 class JsonSink implements Sink {
   readonly showsPartial = false
@@ -104,8 +125,8 @@ class JsonSink implements Sink {
     this.roots.push(rootJson(r))
   }
 
-  end(total: Counters<bigint>, elapsedMs: number): void {
-    this.output.out(`${toJson({ roots: this.roots, total, elapsedMs: roundMs(elapsedMs) }, true)}\n`)
+  end(total: Counters<bigint>, elapsedMs: number, groups?: Groups<bigint>): void {
+    this.output.out(`${toJson({ roots: this.roots, total, ...(groups ? { groups } : {}), elapsedMs: roundMs(elapsedMs) }, true)}\n`)
   }
 
   interrupted(): void {}
@@ -121,7 +142,11 @@ class NdjsonSink implements Sink {
     this.output.out(`${toJson(rootJson(r))}\n`)
   }
 
-  end(total: Counters<bigint>, elapsedMs: number): void {
+  /** The scan's groups, a line each (`{"group": key, ...group}`), then the total line. */
+  end(total: Counters<bigint>, elapsedMs: number, groups?: Groups<bigint>): void {
+    for (const [by, list] of Object.entries(groups ?? {})) {
+      for (const g of list) this.output.out(`${toJson({ group: by, ...g })}\n`)
+    }
     this.output.out(`${toJson({ total, elapsedMs: roundMs(elapsedMs) })}\n`)
   }
 
@@ -149,5 +174,6 @@ function rootJson(r: Root): object {
   if (r.pathBuffer) doc.pathBase64 = r.pathBuffer.toString('base64')
   if (r.tree) doc.tree = r.tree.map(withRaw)
   if (r.largest) doc.largest = r.largest.map(withRaw)
+  if (r.groups) doc.groups = r.groups
   return doc
 }

@@ -5,7 +5,7 @@
  * children too small to see are folded into one "(other)" leaf per directory.
  */
 import { type Counters, countersOf } from '../result'
-import type { Result, RootResult } from '../types'
+import type { Groups, Result, RootResult } from '../types'
 
 export interface ReportNode {
   name: string
@@ -23,6 +23,8 @@ export interface ReportRoot extends Counters {
   tree: ReportNode
   largestDirs: Array<{ path: string; bytes: number; diskBytes: number; files: number }>
   largestFiles: Array<{ path: string; bytes: number; diskBytes: number }>
+  /** A panel per `groupBy` key: its largest groups, the rest as one `(N more)` row. */
+  groups: Array<{ by: string; rows: Array<{ key: string; bytes: number; diskBytes: number; files: number }> }>
 }
 
 export interface ReportData {
@@ -116,7 +118,28 @@ export function rootData(r: RootResult<number>, bounds: Bounds): ReportRoot {
       .slice(0, bounds.tableRows)
       .map((e) => ({ path: e.path, bytes: e.bytes, diskBytes: e.diskBytes, files: e.files })),
     largestFiles: (r.largest ?? []).slice(0, bounds.tableRows).map((f) => ({ path: f.path, bytes: f.bytes, diskBytes: f.diskBytes })),
+    groups: groupPanels(r.groups, GROUP_ROWS),
   }
+}
+
+/** Rows per group panel: a side panel, so fewer than the tables below the map. */
+const GROUP_ROWS = 20
+
+/** Each key's largest groups; the rest summed into one row, so a panel still adds up to its root. */
+function groupPanels(groups: Groups | undefined, rows: number): ReportRoot['groups'] {
+  return Object.entries(groups ?? {}).map(([by, list]) => {
+    const shown = list.slice(0, rows).map((g) => ({ key: g.key, bytes: g.bytes, diskBytes: g.diskBytes, files: g.files }))
+    const rest = list.slice(rows)
+    if (rest.length > 0) {
+      shown.push({
+        key: `(${rest.length} more)`,
+        bytes: rest.reduce((s, g) => s + g.bytes, 0),
+        diskBytes: rest.reduce((s, g) => s + g.diskBytes, 0),
+        files: rest.reduce((s, g) => s + g.files, 0),
+      })
+    }
+    return { by, rows: shown }
+  })
 }
 
 export function reportData(result: Result<number>, roots: RootResult<number>[], bounds: Bounds, host: string, cwd: string): ReportData {

@@ -38,7 +38,9 @@ main{padding:16px 20px;max-width:1400px;margin:auto}.tabs button,.mode button{bo
 .cell.rest{background-image:repeating-linear-gradient(45deg,rgba(255,255,255,.35) 0 6px,transparent 6px 12px)}
 .tables{display:grid;grid-template-columns:1fr 1fr;gap:16px;margin-top:16px}@media(max-width:900px){.tables{grid-template-columns:1fr}}
 table{width:100%;border-collapse:collapse;background:#fff;border:1px solid #e1e4ea;font-size:12px}th,td{padding:4px 8px;border-bottom:1px solid #eef0f4;text-align:left}
-td.num,th.num{text-align:right;white-space:nowrap}td.path{word-break:break-all}h2{font-size:15px;margin:14px 0 6px}.errors td{color:#9b1c1c}
+td.num,th.num{text-align:right;white-space:nowrap}
+.view{display:flex;gap:16px;align-items:flex-start}.view #map{flex:1}#groups{width:340px;flex:none;max-height:560px;overflow:auto}#groups:empty{display:none}#groups h2{margin-top:0}
+td.share{width:70px}td.share i{display:block;height:8px;background:#8ecae6;border-radius:2px}@media(max-width:900px){.view{display:block}#groups{width:auto;max-height:none}}td.path{word-break:break-all}h2{font-size:15px;margin:14px 0 6px}.errors td{color:#9b1c1c}
 `
 
 const APP = `
@@ -86,6 +88,7 @@ const APP = `
       crumbs.appendChild(a);
     });
     drawMap(node, r);
+    fillGroups(r);
     fillTable('dirs', r.largestDirs, true);
     fillTable('files', r.largestFiles, false);
     var errs = document.getElementById('errors');
@@ -129,6 +132,29 @@ const APP = `
     });
   }
 
+  function fillGroups(r) {
+    var box = document.getElementById('groups');
+    box.textContent = '';
+    (r.groups || []).forEach(function (panel) {
+      var whole = r[state.mode] || 1;
+      box.appendChild(el('h2', null, 'By ' + panel.by));
+      var table = el('table'); var head = el('tr');
+      [[panel.by, ''], [state.mode === 'bytes' ? 'apparent' : 'on disk', 'num'], ['share', 'num'], ['entries', 'num']].forEach(function (h) { head.appendChild(el('th', h[1], h[0])); });
+      var thead = el('thead'); thead.appendChild(head); table.appendChild(thead);
+      var body = el('tbody');
+      panel.rows.forEach(function (g) {
+        var tr = el('tr');
+        tr.appendChild(el('td', 'path', g.key));
+        tr.appendChild(el('td', 'num', human(g[state.mode])));
+        var share = el('td', 'share'); var bar = el('i'); bar.style.width = Math.min(100, 100 * g[state.mode] / whole).toFixed(1) + '%';
+        share.title = (100 * g[state.mode] / whole).toFixed(1) + '%'; share.appendChild(bar); tr.appendChild(share);
+        tr.appendChild(el('td', 'num', g.files.toLocaleString()));
+        body.appendChild(tr);
+      });
+      table.appendChild(body); box.appendChild(table);
+    });
+  }
+
   function fillTable(id, rows, withFiles) {
     var body = document.getElementById(id);
     body.textContent = '';
@@ -162,7 +188,7 @@ export function html(data: ReportData): string {
 <div class="tabs" id="tabs"></div>
 <div class="totals" id="totals"></div>
 <div class="bar"><div class="mode" id="mode"></div><div class="crumbs" id="crumbs"></div></div>
-<div id="map"></div>
+<div class="view"><div id="map"></div><aside id="groups"></aside></div>
 <div class="tables">
 <div><h2>Largest directories</h2><table><thead><tr><th>path</th><th class="num">on disk</th><th class="num">apparent</th><th class="num">files</th></tr></thead><tbody id="dirs"></tbody></table></div>
 <div><h2>Largest files</h2><table><thead><tr><th>path</th><th class="num">on disk</th><th class="num">apparent</th></tr></thead><tbody id="files"></tbody></table></div>

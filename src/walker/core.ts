@@ -7,15 +7,17 @@
  * caller's own fs such as memfs) and the sync one (dirsizeSync without the addon).
  */
 import { codeOf } from '../errors'
+import type { RawGroupList } from '../groups'
 import { type Normalized, testRegExp } from '../options'
 import { zeroTotals } from '../result'
 import type { LargeFile, RootResult, ScanError, Totals, TreeEntry } from '../types'
 
 import { duChild, duRoot, Exclude } from './exclude'
 import type { ExportDir, ExportTree, Refused } from './export'
+import { filtering, Grouper, type KindKey, Names, selects, type StatTimes } from './groups'
 
 /** What the walker needs of a stat result (Node's BigIntStats has it all). */
-export interface StatLike {
+export interface StatLike extends StatTimes {
   isDirectory(): boolean
   // A caller's fs may give only what get-folder-size asks for (isDirectory, ino, size).
   isFile?(): boolean
@@ -60,11 +62,12 @@ export type WalkTreeEntry = AtFsPath<TreeEntry<bigint>>
 export type WalkLargeFile = AtFsPath<LargeFile<bigint>>
 
 /** A root's result: the root as given (a string, or a Buffer of exact bytes) and its counts. */
-export type WalkRoot = AtFsPath<Omit<RootResult<bigint>, 'errors' | 'rootError' | 'tree' | 'largest'>> & {
+export type WalkRoot = AtFsPath<Omit<RootResult<bigint>, 'errors' | 'rootError' | 'tree' | 'largest' | 'groups'>> & {
   errors: WalkError[]
   rootError?: WalkError
   tree?: WalkTreeEntry[]
   largest?: WalkLargeFile[]
+  groups?: RawGroupList[]
 }
 
 /** How paths are joined: du-style by default (`root/name`); get-folder-size uses path.join. */
@@ -163,7 +166,7 @@ export function* walkRoots(n: Normalized, setup: WalkSetup, each: (r: WalkRoot) 
   // Several roots: a directory reached from two of them counts in the first only, as du.
   const dirsOnce = n.roots.length > 1 && !n.countLinks
   const watch = yield* watchSet(n, setup)
-  const shared: ScanShared = { n, setup, exclude, seen, dirsOnce, watch }
+  const shared: ScanShared = { n, setup, exclude, seen, dirsOnce, watch, names: new Names(), select: filtering(n.filter) ? n.filter : undefined }
   for (const root of n.roots) {
     const r = yield* new RootWalk(trimRoot(root), shared).walk()
     // A stop (abort, a progress callback that threw) rejects the scan: a root it cut short
@@ -203,6 +206,10 @@ interface ScanShared {
   /** Several roots: a directory reached from two of them counts in the first only. */
   dirsOnce: boolean
   watch: Set<string>
+  /** uid and gid names, looked up once per scan. */
+  names: Names
+  /** The file filters, when any is set. */
+  select?: NonNullable<Normalized['filter']>
 }
 
 /**
@@ -219,11 +226,13 @@ class RootWalk {
   private readonly statOp: 'stat' | 'lstat'
   private readonly join: Joiner
   private rootDev: bigint | undefined
+  private readonly grouper: Grouper | undefined
 
   constructor(private readonly root: FsPath, private readonly scan: ScanShared) {
     this.largest = new Largest(scan.n.top)
     this.statOp = scan.n.followSymlinks ? 'stat' : 'lstat'
     this.join = scan.setup.join ?? duJoin
+    this.grouper = scan.n.groupBy.length > 0 ? new Grouper(scan.n.groupBy, scan.n.now, scan.n.time) : undefined
   }
 
   *walk(): Walk<WalkRoot> {
@@ -247,7 +256,7 @@ class RootWalk {
     if (!this.admit(rootStat, true)) return this.finished()
     // du -d N lists a root that is a file too (its level is 0).
     const rootBucket = this.bucket(undefined, 0, rootPath)
-    this.count(rootStat, rootPath, rootBucket)
+    this.count(rootStat, rootPath, rootBucket, rootPath)
     if (!rootStat.isDirectory()) {
       setup.export?.fileRoot(rootStat)
       return this.finished()
@@ -309,11 +318,11 @@ class RootWalk {
       }
       if (isDir) {
         const bucket = this.bucket(dir.bucket, dir.depth + 1, full)
-        this.count(st, full, bucket)
+        this.count(st, full, bucket, name)
         const chain = { dev: st.dev ?? 0n, ino: st.ino, up: dir.chain }
         stack.push({ path: full, duPath, depth: dir.depth + 1, bucket, chain, out: out?.tree.dir(out.dir, nameBytes, st) })
       } else {
-        this.count(st, full, dir.bucket)
+        this.count(st, full, dir.bucket, name)
         out?.tree.entry(out.dir, nameBytes, st)
       }
     }
@@ -359,18 +368,23 @@ class RootWalk {
     return n.oneFileSystem && s.dev !== undefined && s.dev !== this.rootDev ? 'otherfs' : 'counted'
   }
 
-  /** Adds an admitted entry to the root's totals, the live counters, its bucket and the top list. */
-  private count(s: StatLike, path: FsPath, bucket: TreeNode | undefined): void {
-    const { n, setup } = this.scan
-    const disk = (s.blocks ?? 0n) * 512n
-    const totals = this.totals
-    totals.bytes += s.size
-    totals.diskBytes += disk
-    let kind: keyof Totals
+  /**
+   * Adds an admitted entry (`name` its name) to the root's totals, the live counters, its
+   * bucket, the top list and the groups, if the file filters take it.
+   */
+  private count(s: StatLike, path: FsPath, bucket: TreeNode | undefined, name: FsPath): void {
+    const { n, setup, select } = this.scan
+    let kind: KindKey
     if (s.isDirectory()) kind = 'dirs'
     else if (s.isSymbolicLink?.()) kind = 'symlinks'
     else if (s.isFile?.() ?? true) kind = 'files'
     else kind = 'others'
+    if (select && !selects(select, kind, s, n.time)) return
+    this.grouper?.add(kind, s, name)
+    const disk = (s.blocks ?? 0n) * 512n
+    const totals = this.totals
+    totals.bytes += s.size
+    totals.diskBytes += disk
     totals[kind]++
     if (setup.live) {
       setup.live.bytes += s.size
@@ -405,6 +419,7 @@ class RootWalk {
       rootError: this.rootError,
       tree: n.depth === undefined ? undefined : foldTree(this.buckets),
       largest: n.top > 0 ? this.largest.sorted() : undefined,
+      groups: this.grouper?.lists(this.scan.names),
     }
   }
 }

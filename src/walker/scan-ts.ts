@@ -6,6 +6,7 @@ import {
   assemble, finalProgress, numberer, type Numberer, pathFields, progressOf, throwIfSingleRootFailed, TOTAL_KEYS, totalsOf,
   zeroTotals,
 } from '../result'
+import { groupsOf, mergeGroups, type RawGroupList } from '../groups'
 import type { Num, Result, RootResult, ScanError } from '../types'
 
 import { type Joiner, StrictError, type WalkError, type WalkRoot, walkRoots } from './core'
@@ -41,6 +42,7 @@ export function toRoot(r: WalkRoot, num: Numberer): RootResult<Num> {
     root.tree = r.tree.map((e) => ({ ...pathFields(e.path), bytes: num(e.bytes), diskBytes: num(e.diskBytes), files: num(e.files), depth: e.depth }))
   }
   if (r.largest) root.largest = r.largest.map((f) => ({ ...pathFields(f.path), bytes: num(f.bytes), diskBytes: num(f.diskBytes) }))
+  if (r.groups) root.groups = groupsOf(r.groups, num)
   return root
 }
 
@@ -49,17 +51,21 @@ function collector(n: Normalized, num: Numberer) {
   const roots: RootResult<Num>[] = []
   const sum = zeroTotals()
   let errorCount = 0
+  const groups: RawGroupList[] = []
   return {
     each(r: WalkRoot): void {
       for (const k of TOTAL_KEYS) sum[k] += r[k]
       errorCount += r.errorCount
+      if (r.groups) mergeGroups(groups, r.groups)
       const root = toRoot(r, num)
       if (n.onRoot) n.onRoot(root)
       else roots.push(root)
     },
     result(started: number): Result<Num> {
       throwIfSingleRootFailed(n, roots)
-      return assemble(n, roots, totalsOf(sum, num), errorCount, started, 'typescript')
+      const result = assemble(n, roots, totalsOf(sum, num), errorCount, started, 'typescript')
+      if (n.groupBy.length > 0) result.groups = groupsOf(groups, num)
+      return result
     },
   }
 }
