@@ -197,10 +197,10 @@ struct Sum {
 
 impl Sum {
     #[inline]
-    fn add(&mut self, m: &Meta) {
+    fn add(&mut self, m: &Meta, disk_bytes: u128) {
         self.files += 1;
         self.bytes += m.size as u128;
-        self.disk_bytes += m.disk_bytes();
+        self.disk_bytes += disk_bytes;
     }
 
     fn merge(&mut self, o: &Sum) {
@@ -247,30 +247,37 @@ impl Grouping {
     }
 
     /// Adds one counted entry, `name` its name (a root's whole path will do), into `slot`.
+    #[inline]
     pub fn add(&self, slot: usize, m: &Meta, name: &[u8]) {
+        self.add_sized(slot, m, name, m.disk_bytes())
+    }
+
+    /// `add`, with the allocated size given in bytes: a saved scan's `dsize`, which need not
+    /// be whole 512-byte blocks, so the groups still sum to the totals.
+    pub fn add_sized(&self, slot: usize, m: &Meta, name: &[u8], disk_bytes: u128) {
         let mut acc = self.slots[slot].lock().unwrap_or_else(|p| p.into_inner());
         let kind = kind_index(m.kind);
         // The type groups' sums are also the extension groups of non-files.
         if self.by.kind || (self.by.extension && kind != 0) {
-            acc.kinds[kind].add(m);
+            acc.kinds[kind].add(m, disk_bytes);
         }
         if self.by.extension && kind == 0 {
             match extension(name) {
                 Some(ext) => match acc.extensions.get_mut(ext) {
-                    Some(sum) => sum.add(m),
-                    None => acc.extensions.entry(ext.to_vec()).or_default().add(m),
+                    Some(sum) => sum.add(m, disk_bytes),
+                    None => acc.extensions.entry(ext.to_vec()).or_default().add(m, disk_bytes),
                 },
-                None => acc.no_extension.add(m),
+                None => acc.no_extension.add(m, disk_bytes),
             }
         }
         if self.by.owner {
-            acc.owners.entry(m.ext.uid).or_default().add(m);
+            acc.owners.entry(m.ext.uid).or_default().add(m, disk_bytes);
         }
         if self.by.group {
-            acc.groups.entry(m.ext.gid).or_default().add(m);
+            acc.groups.entry(m.ext.gid).or_default().add(m, disk_bytes);
         }
         if self.by.age {
-            acc.ages[age_bucket(self.now, m.time)].add(m);
+            acc.ages[age_bucket(self.now, m.time)].add(m, disk_bytes);
         }
     }
 

@@ -29,7 +29,9 @@ pub struct LoadOutcome {
     pub listed: Option<Vec<Vec<ListedEntry>>>,
 }
 
-fn run(files: &[Vec<u8>], options: &ScanOptions, cancel: &AtomicBool, list_depth: Option<u32>) -> LoadOutcome {
+/// src/load refuses what `LoadFailure::Option` says before calling: one reaching here is a
+/// caller's bug, thrown as it is.
+fn run(files: &[Vec<u8>], options: &ScanOptions, cancel: &AtomicBool, list_depth: Option<u32>) -> Result<LoadOutcome> {
     let mut out = LoadOutcome { result: None, load_error: None, aborted: false, strict_error: None, listed: None };
     match load_listing(files, options, cancel, list_depth) {
         Ok((r, listed)) => {
@@ -39,8 +41,9 @@ fn run(files: &[Vec<u8>], options: &ScanOptions, cancel: &AtomicBool, list_depth
         Err(LoadFailure::File(e)) => out.load_error = Some(e),
         Err(LoadFailure::Scan(ScanFailure::Aborted)) => out.aborted = true,
         Err(LoadFailure::Scan(ScanFailure::Strict(e))) => out.strict_error = Some(e),
+        Err(LoadFailure::Option(e)) => return Err(Error::new(Status::InvalidArg, e.message)),
     }
-    out
+    Ok(out)
 }
 
 fn files_of(files: Vec<Either<String, Buffer>>) -> Result<Vec<Vec<u8>>> {
@@ -60,7 +63,7 @@ impl Task for LoadTask {
     type JsValue = LoadOutcome;
 
     fn compute(&mut self) -> Result<Self::Output> {
-        Ok(run(&self.files, &self.options, &self.cancel, self.list_depth))
+        run(&self.files, &self.options, &self.cancel, self.list_depth)
     }
 
     fn resolve(&mut self, _env: Env, output: Self::Output) -> Result<Self::JsValue> {
@@ -84,5 +87,5 @@ pub fn load_scan(
 /// The same load, blocking the calling thread.
 #[napi]
 pub fn load_scan_sync(files: Vec<Either<String, Buffer>>, options: ScanOptions) -> Result<LoadOutcome> {
-    Ok(run(&files_of(files)?, &options, &AtomicBool::new(false), None))
+    run(&files_of(files)?, &options, &AtomicBool::new(false), None)
 }

@@ -17,6 +17,12 @@
 //! directory adds 0 bytes; a `read_error` is an error whose reason was not saved (a
 //! directory's own size still counts, a non-directory's stat failed: it counts nothing); an
 //! `excluded` entry is neither counted nor entered, as in the scan that wrote it.
+//!
+//! Groups and file filters apply as in the walker (groups.rs `Counting`), from the entry's
+//! saved fields: the owner, group and mtime only an extended export (`dirsize -o -e`,
+//! `ncdu -e`) saves. A key or filter that needs a field an entry it reaches lacks stops the
+//! load with an error naming the option, rather than group the entry under a made-up value;
+//! `time` can only be mtime (the one timestamp saved).
 
 pub mod json;
 
@@ -29,10 +35,11 @@ use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 use std::sync::Arc;
 
 use crate::breakdown::{Top, Tree, TreeNode};
+use crate::groups::{Counting, Grouping, Names};
 use crate::links::LinkSet;
-use crate::options::ScanOptions;
+use crate::options::{OptionError, ScanOptions};
 use crate::result::{PathBuffer, RootResult, ScanError, ScanFailure, ScanResult};
-use crate::sys::Kind;
+use crate::sys::{Ext, Kind, Meta, Stamp};
 use crate::totals::Totals;
 use json::{Events, RawEntry, Reader};
 
@@ -88,6 +95,8 @@ pub enum LoadFailure {
     File(LoadError),
     /// Stopped by `strict` or cancelled, as a scan is.
     Scan(ScanFailure),
+    /// An option a saved scan cannot apply (`time` other than mtime), or a bad one.
+    Option(OptionError),
 }
 
 /// One entry of a saved scan as the loader counts it: what any export format gives, with
@@ -131,6 +140,29 @@ enum Writer {
 }
 
 impl Record {
+    /// The entry as the walker's stat gives it to the filters and groups: `time` is the
+    /// mtime (the one timestamp saved); a field not saved reads 0, which `Loader::missing`
+    /// keeps from being used.
+    fn meta(&self) -> Meta {
+        let mtime = self.mtime.unwrap_or(0);
+        Meta {
+            kind: self.kind,
+            size: self.asize,
+            blocks: self.dsize / 512,
+            dev: self.dev,
+            ino: self.ino.unwrap_or(0) as crate::sys::FileId,
+            nlink: if self.linked { 2 } else { 1 },
+            mount_root: false,
+            ext: Ext {
+                uid: self.uid.unwrap_or(0) as u32,
+                gid: self.gid.unwrap_or(0) as u32,
+                mode: self.mode.unwrap_or(0) as u32,
+                mtime,
+            },
+            time: mtime,
+        }
+    }
+
     fn of(e: RawEntry, is_dir: bool, parent_dev: u64, writer: Writer) -> Record {
         let kind = if is_dir {
             Kind::Dir
@@ -186,11 +218,14 @@ struct RootState {
     error_count: u64,
     tree: Option<Tree>,
     top: Option<Top>,
+    groups: Option<Grouping>,
 }
 
 /// Counts one file's entries into its root.
 struct Loader<'a> {
     opts: &'a ScanOptions,
+    counting: &'a Counting,
+    names: &'a Names,
     links: &'a LinkSet,
     /// Several files (roots): every directory and every entry whose inode is saved goes
     /// through the link set, as the walker sends directories and named roots across roots.
@@ -221,6 +256,60 @@ impl<'a> Loader<'a> {
         };
         let once = if r.kind == Kind::Dir { self.several } else { r.linked || self.several };
         !once || self.links.first_visit(r.dev, ino as crate::sys::FileId)
+    }
+
+    /// The option that needs a field `r` does not have, once the filters took it (`filtered`)
+    /// or before (the time filters read the mtime of every non-directory).
+    fn missing(&self, r: &Record, filtered: bool) -> Option<String> {
+        let need = |option: &str, flag: &str, field: &str| {
+            Some(format!(
+                "{option} ({flag}) needs each entry's {field}, which this file does not save \
+                 (save the scan with its extended fields: dirsize -o -e, ncdu -e)"
+            ))
+        };
+        if !filtered {
+            let f = match &self.opts.filter {
+                Some(f) if r.kind != Kind::Dir && r.mtime.is_none() => f,
+                _ => return None,
+            };
+            if f.older_than.is_some() {
+                return need("filter.olderThan", "--older-than", "mtime");
+            }
+            if f.newer_than.is_some() {
+                return need("filter.newerThan", "--newer-than", "mtime");
+            }
+            return None;
+        }
+        let by = &self.counting.by;
+        if by.owner && r.uid.is_none() {
+            return need("groupBy \"owner\"", "--by owner", "uid");
+        }
+        if by.group && r.gid.is_none() {
+            return need("groupBy \"group\"", "--by group", "gid");
+        }
+        if by.age && r.mtime.is_none() {
+            return need("groupBy \"age\"", "--by age", "mtime");
+        }
+        None
+    }
+
+    /// The filters and groups of an admitted entry, as the walker's `count`: whether it
+    /// counts, and if so into its root's groups.
+    fn counts(&self, r: &Record) -> Result<bool, String> {
+        if let Some(m) = self.missing(r, false) {
+            return Err(m);
+        }
+        let meta = r.meta();
+        if !self.counting.counts(&meta) {
+            return Ok(false);
+        }
+        if let Some(groups) = &self.root.as_ref().expect("a root").groups {
+            if let Some(m) = self.missing(r, true) {
+                return Err(m);
+            }
+            groups.add_sized(0, &meta, &r.name, r.dsize as u128);
+        }
+        Ok(true)
     }
 
     fn child_path(&self, name: &[u8]) -> Vec<u8> {
@@ -281,6 +370,9 @@ impl<'a> Loader<'a> {
             let p = path_of(self);
             return self.error(p, false);
         }
+        if !self.counts(&r)? {
+            return Ok(());
+        }
         let t = Totals {
             bytes: r.asize as u128,
             disk_bytes: r.dsize as u128,
@@ -311,6 +403,7 @@ impl<'a> Loader<'a> {
             error_count: 0,
             tree: self.opts.depth.map(Tree::new),
             top: if self.opts.top > 0 { Some(Top::new(self.opts.top as usize)) } else { None },
+            groups: self.counting.grouping(1),
         });
     }
 
@@ -324,7 +417,7 @@ impl<'a> Loader<'a> {
             root_error: None,
             tree: s.tree.map(Tree::into_entries),
             largest: s.top.map(Top::into_largest),
-            groups: None,
+            groups: s.groups.map(|g| g.into_lists(self.names)),
         });
     }
 }
@@ -378,12 +471,15 @@ impl<'a> Events for Loader<'a> {
                 let p = self.path.clone();
                 self.error(p, true)?;
             }
-            frame.totals.add(&Totals {
-                bytes: r.asize as u128,
-                disk_bytes: r.dsize as u128,
-                dirs: 1,
-                ..Totals::default()
-            });
+            // Under a file filter a directory is walked, not counted.
+            if self.counts(&r)? {
+                frame.totals.add(&Totals {
+                    bytes: r.asize as u128,
+                    disk_bytes: r.dsize as u128,
+                    dirs: 1,
+                    ..Totals::default()
+                });
+            }
         }
         self.frames.push(frame);
         Ok(())
@@ -484,6 +580,12 @@ pub fn load_listing(
     cancel: &AtomicBool,
     list_depth: Option<u32>,
 ) -> Result<(ScanResult, Vec<Vec<ListedEntry>>), LoadFailure> {
+    let counting = Counting::new(opts).map_err(LoadFailure::Option)?;
+    if crate::select::stamp(opts).map_err(LoadFailure::Option)? != Stamp::Modified {
+        let message = "time: a saved scan has only mtime (no export saves atime or ctime)".to_string();
+        return Err(LoadFailure::Option(OptionError::invalid("time", message)));
+    }
+    let names = Names::default();
     let links = LinkSet::default();
     let mut result = ScanResult::default();
     let mut listed = Vec::new();
@@ -509,6 +611,8 @@ pub fn load_listing(
         };
         let mut loader = Loader {
             opts,
+            counting: &counting,
+            names: &names,
             links: &links,
             several: files.len() > 1,
             cancel,
@@ -535,6 +639,9 @@ pub fn load_listing(
         let root = loader.done.take().expect("read() ends after its root");
         result.totals.add(&root.totals);
         result.error_count += root.error_count;
+        if let Some(groups) = &root.groups {
+            crate::groups::merge_lists(result.groups.get_or_insert_with(Vec::new), groups);
+        }
         result.roots.push(root);
         listed.push(std::mem::take(&mut loader.listed));
     }

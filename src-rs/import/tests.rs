@@ -161,3 +161,74 @@ fn a_file_root_saved_by_dirsize_loads_as_the_file() {
     let (a, b) = (&live.roots[0], &loaded.roots[0]);
     assert_eq!((&a.path, a.totals, &a.tree, &a.largest), (&b.path, b.totals, &b.tree, &b.largest));
 }
+
+#[test]
+fn an_extended_export_groups_and_filters_as_the_live_scan() {
+    use crate::options::FileFilter;
+    let t = tree();
+    let out = t.path().join("../").join(format!("{}-e.json", t.path().file_name().unwrap().to_string_lossy()));
+    if !ncdu_export(t.path(), &out, true) {
+        return;
+    }
+    let root = [CString::new(t.path().to_str().unwrap()).unwrap()];
+    let file = [out.to_str().unwrap().as_bytes().to_vec()];
+    let group_by: Vec<String> = ["extension", "type", "owner", "group", "age"].iter().map(|s| s.to_string()).collect();
+    // One "now" for both: the age buckets count back from it.
+    let now = Some(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64);
+    let filters = [
+        None,
+        Some(FileFilter { min_size: Some(2), ..Default::default() }),
+        Some(FileFilter { types: vec!["l".into()], ..Default::default() }),
+        Some(FileFilter { newer_than: Some(0), max_size: Some(6000), ..Default::default() }),
+    ];
+    for filter in filters {
+        let opts = ScanOptions { group_by: group_by.clone(), filter: filter.clone(), now, ..options(Some(1), 2) };
+        let live = Scan::new(&opts).unwrap().run(&root).unwrap();
+        let loaded = load_files(&file, &opts).map_err(|e| format!("{e:?}")).unwrap();
+        assert_eq!(live.totals, loaded.totals, "{filter:?}");
+        assert_eq!(live.groups, loaded.groups, "{filter:?}");
+        assert_eq!(live.roots[0].groups, loaded.roots[0].groups, "{filter:?}");
+        assert_eq!(live.roots[0].largest, loaded.roots[0].largest, "{filter:?}");
+        for list in loaded.groups.as_ref().unwrap() {
+            assert_eq!(list.groups.iter().map(|g| g.disk_bytes).sum::<u128>(), loaded.totals.disk_bytes, "{}", list.by);
+            assert_eq!(list.groups.iter().map(|g| g.files).sum::<u64>(), loaded.totals.entries(), "{}", list.by);
+        }
+    }
+    std::fs::remove_file(out).ok();
+}
+
+#[test]
+fn a_key_or_filter_the_export_cannot_answer_is_refused_naming_it() {
+    use crate::options::FileFilter;
+    let t = tree();
+    let out = t.path().join("plain.json");
+    if !ncdu_export(&t.path().join("a"), &out, false) {
+        return;
+    }
+    let file = [out.to_str().unwrap().as_bytes().to_vec()];
+    for (key, named) in [("owner", "groupBy \"owner\""), ("group", "groupBy \"group\""), ("age", "groupBy \"age\"")] {
+        let opts = ScanOptions { group_by: vec!["extension".into(), key.into()], ..options(None, 0) };
+        match load_files(&file, &opts) {
+            Err(LoadFailure::File(e)) => assert!(e.message.starts_with(named) && e.message.contains("-e"), "{e:?}"),
+            other => panic!("{key}: {other:?}"),
+        }
+    }
+    let older = ScanOptions { filter: Some(FileFilter { older_than: Some(1), ..Default::default() }), ..options(None, 0) };
+    match load_files(&file, &older) {
+        Err(LoadFailure::File(e)) => assert!(e.message.starts_with("filter.olderThan"), "{e:?}"),
+        other => panic!("{other:?}"),
+    }
+    // What needs no extended field: the extension and the sizes.
+    let opts = ScanOptions {
+        group_by: vec!["extension".into()],
+        filter: Some(FileFilter { min_size: Some(1), ..Default::default() }),
+        ..options(None, 0)
+    };
+    let r = load_files(&file, &opts).map_err(|e| format!("{e:?}")).unwrap();
+    assert_eq!(r.groups.unwrap()[0].groups.iter().map(|g| g.bytes).sum::<u128>(), r.totals.bytes);
+    let atime = ScanOptions { group_by: vec!["age".into()], time: Some("atime".into()), ..options(None, 0) };
+    match load_files(&file, &atime) {
+        Err(LoadFailure::Option(e)) => assert_eq!(e.option, "time"),
+        other => panic!("{other:?}"),
+    }
+}
