@@ -534,6 +534,9 @@ fn items<R: Read, E: Events>(r: &mut Reader<R>, ev: &mut E, scratch: &mut Vec<u8
         if ev.stopped() {
             return Err(r.err("stopped"));
         }
+        // Past the whitespace first: `at` is the entry's first byte (as reader.ts's), not the
+        // end of the line before it.
+        r.skip_ws()?;
         let at = r.offset();
         let c = r.next_token("an entry")?;
         let fail = |r: &Reader<R>, m: String| {

@@ -407,8 +407,9 @@ export function parse(argv: string[], exact: ReadonlyArray<string | Buffer> = ar
   if (flags.load) {
     const live = savedScanConflict(flags)
     if (live) return { kind: 'usage', message: `dirsize: -f: ${live} needs the file system; a saved scan cannot apply it` }
-    const grouped = flags.by.length > 0 ? '--by' : filtering(flags) ? 'the file filters' : flags.time ? '--time' : undefined
-    if (grouped) return { kind: 'usage', message: `dirsize: -f: ${grouped} cannot be applied to a saved scan yet` }
+    if (flags.time !== undefined && flags.time !== 'mtime') {
+      return { kind: 'usage', message: `dirsize: -f: --time ${flags.time}: a saved scan has only mtime` }
+    }
   }
   if (flags.paths.length === 0) flags.paths.push('.')
   const badExport = exportMisuse(flags)

@@ -7,6 +7,7 @@
 import { types } from 'node:util'
 
 import { abortError, codeOf, optionTypeError, systemError } from '../errors'
+import { groupsOf, mergeGroups, type RawGroupList } from '../groups'
 import { binding, toRoot, toScanError } from '../native'
 import { normalize, type Normalized } from '../options'
 import { assemble, numberer, pathFields, TOTAL_KEYS, totalsOf, zeroTotals } from '../result'
@@ -16,14 +17,18 @@ import { toRoot as tsRoot } from '../walker/scan-ts'
 
 import { type Listed, type LoadErrorInfo, LoadFailed, LoadStopped, LoadStrict, loadListing } from './reader'
 
-/** What a saved scan can honour: the rest need the file system the scan read. */
-export type LoadOptions = Pick<Options, 'depth' | 'top' | 'bigint' | 'countLinks' | 'strict' | 'signal'>
+/**
+ * What a saved scan can honour: the rest need the file system the scan read. `groupBy`'s
+ * owner, group and age and the time filters need the extended fields (`dirsize -o -e`,
+ * `ncdu -e`); the one timestamp saved is the mtime.
+ */
+export type LoadOptions = Pick<Options, 'depth' | 'top' | 'bigint' | 'countLinks' | 'strict' | 'signal' | 'groupBy' | 'filter'> & {
+  /** Only 'mtime': no export saves atime or ctime. */
+  time?: 'mtime'
+}
 
 /** Options of a live scan that a saved scan cannot apply: refused, naming the option. */
 export const FS_ONLY = ['followSymlinks', 'oneFileSystem', 'exclude', 'ignore', 'threads', 'onProgress', 'progressIntervalMs', 'onRoot'] as const
-
-/** Options a saved scan could honour from its extended fields, not applied to one yet. */
-const NOT_YET = ['groupBy', 'time', 'filter'] as const
 
 /** A saved scan that cannot be read to its end: the file, and where. */
 export interface LoadError extends Error {
@@ -111,11 +116,9 @@ export function normalizeLoad(files: unknown, options: unknown): Normalized {
       const v = (options as Record<string, unknown>)[name]
       if (v !== undefined) throw optionTypeError(name, 'absent for a saved scan (it needs the file system the scan read)', v)
     }
-    // Issue 17's groups and filters are not wired into the loaders yet: refused, rather than
-    // a Result that silently lacks them.
-    for (const name of NOT_YET) {
-      const v = (options as Record<string, unknown>)[name]
-      if (v !== undefined) throw optionTypeError(name, 'absent for a saved scan (groups and filters are not applied to one yet)', v)
+    const time = (options as Record<string, unknown>).time
+    if (time !== undefined && time !== 'mtime') {
+      throw optionTypeError('time', "'mtime' or absent for a saved scan (no export saves atime or ctime)", time)
     }
   }
   return normalize(files, options)
@@ -130,7 +133,9 @@ function nativeResult(out: LoadOutcome, n: Normalized, started: number): Result<
   const r = out.result!
   const num = numberer(n)
   const roots = r.roots.map((root) => toRoot(root, num))
-  return assemble(n, roots, totalsOf(r.totals, num), Number(r.errorCount), started, 'native')
+  const result = assemble(n, roots, totalsOf(r.totals, num), Number(r.errorCount), started, 'native')
+  if (r.groups) result.groups = groupsOf(r.groups, num)
+  return result
 }
 
 function tsResult(n: Normalized, started: number, listDepth?: number): { result: Result<Num>; listed?: ListedEntry[][] } {
@@ -148,12 +153,15 @@ function tsResult(n: Normalized, started: number, listDepth?: number): { result:
   const num = numberer(n)
   const sum = zeroTotals()
   let errorCount = 0
+  const groups: RawGroupList[] = []
   const roots: RootResult<Num>[] = walked.map((w) => {
     for (const k of TOTAL_KEYS) sum[k] += w[k]
     errorCount += w.errorCount
+    if (w.groups) mergeGroups(groups, w.groups)
     return tsRoot(w, num)
   })
   const result = assemble(n, roots, totalsOf(sum, num), errorCount, started, 'typescript')
+  if (n.groupBy.length > 0) result.groups = groupsOf(groups, num)
   if (listDepth === undefined) return { result }
   return { result, listed: listed.map((root) => root.map((e) => ({ ...e, ...pathFields(e.path) }))) }
 }

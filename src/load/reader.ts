@@ -4,6 +4,10 @@
  * nodes, `Largest`, a link set), giving the same roots the native loader gives. Unlike the
  * native one it reads a file's bytes whole first (a .gz decompressed whole): it is the
  * fallback where no addon loads, and its speed is not a target.
+ *
+ * Groups and file filters apply as in the walker (walker/groups.ts), from the saved owner,
+ * group and mtime (an extended export); a key or filter needing a field an entry lacks
+ * stops the load naming the option (src-rs/import `Loader::missing`).
  */
 import fs from 'node:fs'
 import zlib from 'node:zlib'
@@ -11,6 +15,7 @@ import zlib from 'node:zlib'
 import type { Normalized } from '../options'
 import type { Totals } from '../types'
 import { foldTree, Largest, type TreeNode, type WalkError, type WalkRoot } from '../walker/core'
+import { filtering, Grouper, type KindKey, Names, selects, type StatTimes } from '../walker/groups'
 
 /** libuv's UV_UNKNOWN: no export saves why an entry could not be read (src-rs/import SAVED_ERRNO). */
 export const SAVED_ERRNO = -4094
@@ -422,15 +427,19 @@ class Loader {
   private pathBuf: Buffer = Buffer.alloc(256)
   private pathLen = 0
   private readonly frames: Frame[] = []
-  private root?: { path: Buffer; totals: Totals<bigint>; errors: WalkError[]; errorCount: number; nodes?: TreeNode[]; largest?: Largest }
+  private root?: { path: Buffer; totals: Totals<bigint>; errors: WalkError[]; errorCount: number; nodes?: TreeNode[]; largest?: Largest; grouper?: Grouper }
   done?: WalkRoot
+  private readonly select: Normalized['filter']
 
   constructor(
     private readonly n: Normalized,
     private readonly links: Set<string>,
     private readonly several: boolean,
     private readonly listDepth?: number,
-  ) {}
+    private readonly names: Names = new Names(),
+  ) {
+    this.select = filtering(n.filter) ? n.filter : undefined
+  }
 
   record(e: RawEntry, isDir: boolean, parentDev: bigint): LoadRecord {
     let kind: Kind
@@ -465,6 +474,45 @@ class Loader {
     const key = `${r.dev}:${r.ino}`
     if (this.links.has(key)) return false
     this.links.add(key)
+    return true
+  }
+
+  /**
+   * The option that needs a field `r` lacks, once the filters took it (`filtered`) or
+   * before (the time filters read every non-directory's mtime): src-rs/import `missing`.
+   */
+  private missing(r: LoadRecord, filtered: boolean): string | undefined {
+    const need = (option: string, flag: string, field: string): string =>
+      `${option} (${flag}) needs each entry's ${field}, which this file does not save ` +
+      '(save the scan with its extended fields: dirsize -o -e, ncdu -e)'
+    if (!filtered) {
+      const f = this.select
+      if (f === undefined || r.kind === 'dir' || r.mtime !== undefined) return undefined
+      if (f.olderThan !== undefined) return need('filter.olderThan', '--older-than', 'mtime')
+      if (f.newerThan !== undefined) return need('filter.newerThan', '--newer-than', 'mtime')
+      return undefined
+    }
+    const keys = this.n.groupBy
+    if (keys.includes('owner') && r.uid === undefined) return need('groupBy "owner"', '--by owner', 'uid')
+    if (keys.includes('group') && r.gid === undefined) return need('groupBy "group"', '--by group', 'gid')
+    if (keys.includes('age') && r.mtime === undefined) return need('groupBy "age"', '--by age', 'mtime')
+    return undefined
+  }
+
+  /** The filters and groups of an admitted entry, as the walker's `count`: whether it counts. */
+  private counts(r: LoadRecord): boolean {
+    const before = this.missing(r, false)
+    if (before !== undefined) throw new Error(before)
+    // The walker's stat, from what was saved: the mtime is the one timestamp there is.
+    const kind: KindKey = r.kind === 'file' ? 'files' : r.kind === 'dir' ? 'dirs' : r.kind === 'symlink' ? 'symlinks' : 'others'
+    const s: StatTimes = { size: r.asize, uid: r.uid ?? 0n, gid: r.gid ?? 0n, mtimeNs: BigInt(r.mtime ?? 0) * 1_000_000_000n }
+    if (this.select && !selects(this.select, kind, s, 'mtime')) return false
+    const grouper = this.root!.grouper
+    if (grouper) {
+      const after = this.missing(r, true)
+      if (after !== undefined) throw new Error(after)
+      grouper.add(kind, s, r.name, r.dsize)
+    }
     return true
   }
 
@@ -523,6 +571,7 @@ class Loader {
     // A non-directory that could not be read is one whose stat failed: nothing of it is
     // known, and a live scan counts nothing of it either, only the error.
     if (r.readError) return this.error(path(), false)
+    if (!this.counts(r)) return
     const t: Totals<bigint> = {
       bytes: r.asize,
       diskBytes: r.dsize,
@@ -541,6 +590,7 @@ class Loader {
     this.root = { path: this.path, totals: zero(), errors: [], errorCount: 0 }
     if (this.n.depth !== undefined) this.root.nodes = []
     if (this.n.top > 0) this.root.largest = new Largest(this.n.top)
+    if (this.n.groupBy.length > 0) this.root.grouper = new Grouper(this.n.groupBy, this.n.now, 'mtime')
   }
 
   private finishRoot(): void {
@@ -549,6 +599,7 @@ class Loader {
     this.done = { path: s.path, ...s.totals, errors: s.errors, errorCount: s.errorCount }
     if (s.nodes) this.done.tree = foldTree(s.nodes)
     if (s.largest) this.done.largest = s.largest.sorted()
+    if (s.grouper) this.done.groups = s.grouper.lists(this.names)
   }
 
   openDir(e: RawEntry, depth: number): void {
@@ -580,7 +631,8 @@ class Loader {
         } else frame.bucket = parent?.bucket
       }
       if (r.readError) this.error(this.path, true)
-      add(frame.totals, { ...zero(), bytes: r.asize, diskBytes: r.dsize, dirs: 1n })
+      // Under a file filter a directory is walked, not counted.
+      if (this.counts(r)) add(frame.totals, { ...zero(), bytes: r.asize, diskBytes: r.dsize, dirs: 1n })
     }
     this.frames.push(frame)
   }
@@ -748,12 +800,13 @@ export function loadListing(
   listDepth?: number,
 ): { roots: WalkRoot[]; listed: Listed[][] } {
   const links = new Set<string>()
+  const names = new Names()
   const roots: WalkRoot[] = []
   const listed: Listed[][] = []
   for (const file of files) {
     if (stopped?.()) throw new LoadStopped()
     const { bytes, gzip, cut } = bytesOf(file)
-    const loader = new Loader(n, links, files.length > 1, listDepth)
+    const loader = new Loader(n, links, files.length > 1, listDepth, names)
     try {
       if (cut) {
         // The compressed stream broke: a reader of the bytes before the break still reports

@@ -89,8 +89,9 @@ export class Grouper {
     for (const k of keys) this.sums.set(k, new Map())
   }
 
-  add(kind: KindKey, s: StatTimes, name: Buffer | string): void {
-    const disk = (s.blocks ?? 0n) * 512n
+  /** `diskBytes`: the allocated size when it is not `blocks` (a saved scan's dsize). */
+  add(kind: KindKey, s: StatTimes, name: Buffer | string, diskBytes?: bigint): void {
+    const disk = diskBytes ?? (s.blocks ?? 0n) * 512n
     for (const by of this.keys) {
       let key: string
       let id: number | undefined
