@@ -1,6 +1,9 @@
 /**
  * The pure-TypeScript walker: the same semantics as the native scan (ARCHITECTURE.md,
- * "Semantics"; "The walker, twice" pairs each function with its Rust twin), serial.
+ * "Semantics"; "The walker, twice" pairs each function with its Rust twin). A RootWalk walks
+ * serially; parallel.ts spreads one root's directories over worker threads, each walking its
+ * share with a RootWalk of its own (`RootWalk.subtrees`) whose `partial()` the root's
+ * RootWalk `merge`s.
  *
  * It is written once as a generator that yields the file-system calls it needs and receives
  * their answers, so one piece of logic serves both the async driver (fs.promises, or a
@@ -83,6 +86,12 @@ export interface WalkSetup {
   live?: Totals<bigint> & { errors: number }
   /** Saving the scan in ncdu's format (export.ts): every entry is also written there. */
   export?: ExportTree
+  /**
+   * Called between directories with the stack of those still to list: true pauses the walk
+   * (the calling thread's share of a parallel scan is done). It may take directories off the
+   * bottom of the stack (a worker handing work back).
+   */
+  between?: (stack: DirWork[]) => boolean
 }
 
 export class StrictError extends Error {
@@ -119,6 +128,17 @@ export interface TreeNode {
   files: bigint
 }
 
+/** A -d bucket as a RootWalk keeps it: a tree node named across threads. */
+interface Bucket extends TreeNode {
+  /** Names the bucket across threads: a worker adds to a bucket another thread made. */
+  key: string
+  parent?: Bucket
+  /** Made by this walk (not a stand-in for another thread's bucket): its partial defines it. */
+  own: boolean
+  /** Its definition went out in a partial already. */
+  sent?: boolean
+}
+
 /** A directory being walked and the ones it is inside of, up to the root. */
 interface Chain {
   dev: bigint
@@ -126,12 +146,12 @@ interface Chain {
   up?: Chain
 }
 
-interface DirWork {
+export interface DirWork {
   path: FsPath
   /** The path du forms for it, when an exclude pattern needs whole paths. */
   duPath?: Buffer
   depth: number
-  bucket?: TreeNode
+  bucket?: Bucket
   chain: Chain
   /** Its node in the export. */
   out?: ExportDir
@@ -159,6 +179,57 @@ function trimRoot<P extends FsPath>(root: P): P {
 
 type Walk<T> = Generator<FsCall, T, FsAnswer>
 
+/**
+ * A directory to list, as it crosses to a worker: its bucket by key, its chain of ancestors
+ * as (dev, ino) pairs from itself up.
+ */
+export interface DirWire {
+  path: FsPath
+  duPath?: Buffer
+  depth: number
+  bucket?: string
+  chain: bigint[]
+}
+
+export function toWire(d: DirWork): DirWire {
+  const chain: bigint[] = []
+  for (let c: Chain | undefined = d.chain; c; c = c.up) chain.push(c.dev, c.ino)
+  return { path: d.path, duPath: d.duPath, depth: d.depth, bucket: d.bucket?.key, chain }
+}
+
+/** A hard-linked entry a worker met: counted only if the root's thread has not seen it. */
+export interface LinkPart {
+  key: string
+  size: bigint
+  blocks: bigint
+  kind: 'files' | 'symlinks' | 'others'
+  path: FsPath
+  bucket?: string
+}
+
+/** A bucket's sums from a worker, and its place in the tree the first time it is sent. */
+export interface BucketPart {
+  key: string
+  def?: { parent?: string; path: FsPath; depth: number }
+  bytes: bigint
+  diskBytes: bigint
+  files: bigint
+}
+
+/**
+ * What a worker's walk of some directories adds to its root: everything a RootWalk
+ * accumulates, and the hard links it leaves to the root's thread to decide (one link set, in
+ * root order). A new accumulator in RootWalk goes here, in `partial()` and in `merge()`.
+ */
+export interface RootPartial {
+  totals: Totals<bigint>
+  errors: WalkError[]
+  errorCount: number
+  buckets: BucketPart[]
+  largest: WalkLargeFile[]
+  links: LinkPart[]
+}
+
 /** Walks every root in order (one hard-link set for all), yielding to `each` as roots finish. */
 export function* walkRoots(n: Normalized, setup: WalkSetup, each: (r: WalkRoot) => void): Walk<void> {
   const seen = new Set<string>()
@@ -174,6 +245,16 @@ export function* walkRoots(n: Normalized, setup: WalkSetup, each: (r: WalkRoot) 
     if (setup.stopped?.()) return
     each(r)
   }
+}
+
+/**
+ * What the roots of a scan share, for a walk that drives its RootWalks itself (parallel.ts):
+ * only scans whose roots need no watch set and count no directory twice (one root, or
+ * countLinks) and follow no symlink, so the one link set is the only thing shared.
+ */
+export function independentRoots(n: Normalized, setup: WalkSetup): { shared: ScanShared; rootOf(root: FsPath): FsPath } {
+  const shared: ScanShared = { n, setup, exclude: new Exclude(n.exclude), seen: new Set(), dirsOnce: false, watch: new Set(), names: new Names(), select: filtering(n.filter) ? n.filter : undefined }
+  return { shared, rootOf: trimRoot }
 }
 
 /**
@@ -197,7 +278,7 @@ function keyOf(s: StatLike): string {
 }
 
 /** What every root's walk shares: the options, the patterns, and the scan-wide link set. */
-interface ScanShared {
+export interface ScanShared {
   n: Normalized
   setup: WalkSetup
   exclude: Exclude
@@ -216,26 +297,65 @@ interface ScanShared {
  * The walk of one root (the native walker's RootWalk and its helpers): admit an entry or
  * not, count it, put it in its -d bucket, list a directory, and hand over the finished root.
  */
-class RootWalk {
-  private readonly totals = zeroTotals()
-  private readonly errors: WalkError[] = []
+export class RootWalk {
+  private totals = zeroTotals()
+  private errors: WalkError[] = []
   private errorCount = 0
   private rootError: WalkError | undefined
-  private readonly buckets: TreeNode[] = []
-  private readonly largest: Largest
+  private buckets: Bucket[] = []
+  /** Every bucket by key, those other threads made included (merge), and stand-ins (subtrees). */
+  private readonly byKey = new Map<string, Bucket>()
+  private nextKey = 0
+  private largest: Largest
+  /** Hard-linked entries left to the root's thread (a worker's walk: `deferLinks`). */
+  private links: LinkPart[] = []
   private readonly statOp: 'stat' | 'lstat'
   private readonly join: Joiner
   private rootDev: bigint | undefined
   private readonly grouper: Grouper | undefined
+  /** A worker's walk leaves hard links to the root's thread; the one link set lives there. */
+  private deferLinks = false
 
-  constructor(private readonly root: FsPath, private readonly scan: ScanShared) {
+  constructor(
+    private readonly root: FsPath,
+    private readonly scan: ScanShared,
+    /** Prefix of this walk's bucket keys: unique per thread and chunk. */
+    private readonly keyPrefix = '',
+  ) {
     this.largest = new Largest(scan.n.top)
     this.statOp = scan.n.followSymlinks ? 'stat' : 'lstat'
     this.join = scan.setup.join ?? duJoin
     this.grouper = scan.n.groupBy.length > 0 ? new Grouper(scan.n.groupBy, scan.n.now, scan.n.time) : undefined
   }
 
+  /**
+   * A worker's walk of some of a root's directories: no root to stat, hard links left to the
+   * root's thread, and buckets it did not make stood in for by key.
+   */
+  static subtrees(n: Normalized, setup: WalkSetup, rootDev: bigint | undefined, keyPrefix: string, dirs: DirWire[]): { walk: RootWalk; stack: DirWork[] } {
+    const scan: ScanShared = { n, setup, exclude: new Exclude(n.exclude), seen: new Set(), dirsOnce: false, watch: new Set(), names: new Names(), select: filtering(n.filter) ? n.filter : undefined }
+    const walk = new RootWalk('', scan, keyPrefix)
+    walk.rootDev = rootDev
+    walk.deferLinks = !n.countLinks
+    const stack = dirs.map((d): DirWork => {
+      let chain: Chain | undefined
+      for (let i = d.chain.length - 2; i >= 0; i -= 2) chain = { dev: d.chain[i]!, ino: d.chain[i + 1]!, up: chain }
+      return { path: d.path, duPath: d.duPath, depth: d.depth, bucket: d.bucket === undefined ? undefined : walk.node(d.bucket), chain: chain! }
+    })
+    return { walk, stack }
+  }
+
   *walk(): Walk<WalkRoot> {
+    const stack = yield* this.begin()
+    if (stack) yield* this.drain(stack)
+    return this.finished()
+  }
+
+  /**
+   * Stats and counts the root: the stack of directories to list from it, or none (not a
+   * directory, excluded, unreadable, counted before).
+   */
+  *begin(): Walk<DirWork[] | undefined> {
     const { setup, exclude } = this.scan
     const root = this.root
     // As du: the patterns test the root's own path too. `ignore` never tests a root (the
@@ -243,34 +363,108 @@ class RootWalk {
     const rootBytes = typeof root === 'string' ? Buffer.from(root) : root
     if (!exclude.isEmpty && exclude.excludesRoot(rootBytes)) {
       setup.export?.excludedRoot()
-      return this.finished()
+      return undefined
     }
     const rootPath = rootFsPath(root, setup)
     const r = yield { op: this.statOp, path: rootPath }
     if (!r.ok) {
       this.rootError = this.fail(rootPath, r.error, this.statOp)
-      return this.finished()
+      return undefined
     }
     const rootStat = r.value as StatLike
     this.rootDev = rootStat.dev
-    if (!this.admit(rootStat, true)) return this.finished()
+    if (!this.admit(rootStat, true)) return undefined
     // du -d N lists a root that is a file too (its level is 0).
     const rootBucket = this.bucket(undefined, 0, rootPath)
     this.count(rootStat, rootPath, rootBucket, rootPath)
     if (!rootStat.isDirectory()) {
       setup.export?.fileRoot(rootStat)
-      return this.finished()
+      return undefined
     }
     const out = setup.export?.dir(undefined, rootBytes, rootStat)
-
-    // Depth first with an explicit stack: chains thousands deep need no recursion.
     const rootChain: Chain = { dev: rootStat.dev ?? 0n, ino: rootStat.ino }
-    const stack: DirWork[] = [{ path: rootPath, duPath: exclude.needsPath ? duRoot(Buffer.from(root)) : undefined, depth: 0, bucket: rootBucket, chain: rootChain, out }]
+    return [{ path: rootPath, duPath: exclude.needsPath ? duRoot(Buffer.from(root)) : undefined, depth: 0, bucket: rootBucket, chain: rootChain, out }]
+  }
+
+  /** The root's device, for a worker's walk under -x. */
+  get dev(): bigint | undefined {
+    return this.rootDev
+  }
+
+  /**
+   * Lists directories depth first with an explicit stack (chains thousands deep need no
+   * recursion) until none is left ('done'), the scan stops, or `setup.between` pauses it.
+   */
+  *drain(stack: DirWork[]): Walk<'done' | 'stopped' | 'paused'> {
+    const setup = this.scan.setup
     while (stack.length > 0) {
-      if (setup.stopped?.()) return this.finished()
-      if (!(yield* this.list(stack.pop()!, stack))) return this.finished()
+      if (setup.stopped?.()) return 'stopped'
+      if (setup.between?.(stack)) return 'paused'
+      if (!(yield* this.list(stack.pop()!, stack))) return 'stopped'
     }
-    return this.finished()
+    return 'done'
+  }
+
+  /** What this walk accumulated since the last call, handed on and forgotten here. */
+  partial(): RootPartial {
+    const buckets: BucketPart[] = []
+    for (const b of this.byKey.values()) {
+      const define = b.own && !b.sent
+      if (!define && b.bytes === 0n && b.diskBytes === 0n && b.files === 0n) continue
+      buckets.push({
+        key: b.key,
+        def: define ? { parent: b.parent?.key, path: b.path, depth: b.depth } : undefined,
+        bytes: b.bytes,
+        diskBytes: b.diskBytes,
+        files: b.files,
+      })
+      b.sent = true
+      b.bytes = b.diskBytes = b.files = 0n
+    }
+    const p: RootPartial = { totals: this.totals, errors: this.errors, errorCount: this.errorCount, buckets, largest: this.largest.sorted(), links: this.links }
+    this.totals = zeroTotals()
+    this.errors = []
+    this.errorCount = 0
+    this.largest = new Largest(this.scan.n.top)
+    this.links = []
+    return p
+  }
+
+  /** Adds a worker's partial to this root: sums, errors, buckets, top files, and its hard links decided here. */
+  merge(p: RootPartial): void {
+    for (const k of Object.keys(p.totals) as (keyof Totals)[]) this.totals[k] += p.totals[k]
+    this.errorCount += p.errorCount
+    for (const e of p.errors) if (this.errors.length < MAX_ERRORS) this.errors.push(e)
+    for (const b of p.buckets) {
+      const node = this.node(b.key)
+      if (b.def) {
+        node.path = b.def.path
+        node.depth = b.def.depth
+        node.parent = b.def.parent === undefined ? undefined : this.node(b.def.parent)
+        node.own = true
+        this.buckets.push(node)
+      }
+      node.bytes += b.bytes
+      node.diskBytes += b.diskBytes
+      node.files += b.files
+    }
+    for (const f of p.largest) this.largest.offer(f)
+    for (const l of p.links) {
+      if (this.scan.seen.has(l.key)) continue
+      this.scan.seen.add(l.key)
+      const kind = l.kind
+      this.count({ isDirectory: () => false, isSymbolicLink: () => kind === 'symlinks', isFile: () => kind === 'files', size: l.size, blocks: l.blocks, ino: 0n }, l.path, l.bucket === undefined ? undefined : this.node(l.bucket), l.path)
+    }
+  }
+
+  /** The bucket of a key, or a stand-in until its definition arrives (or for one made elsewhere). */
+  private node(key: string): Bucket {
+    let node = this.byKey.get(key)
+    if (!node) {
+      node = { key, path: '', depth: 0, bytes: 0n, diskBytes: 0n, files: 0n, own: false }
+      this.byKey.set(key, node)
+    }
+    return node
   }
 
   /**
@@ -312,6 +506,10 @@ class RootWalk {
       const st = s.value as StatLike
       const isDir = st.isDirectory()
       if (isDir && inside(dir.chain, st.dev ?? 0n, st.ino)) continue
+      if (this.deferLinks && !isDir && (st.nlink ?? 1n) > 1n) {
+        this.deferLink(st, full, dir.bucket)
+        continue
+      }
       if (!this.admit(st, false)) {
         out?.tree.refused(out.dir, nameBytes, st, this.refusal(st))
         continue
@@ -368,6 +566,13 @@ class RootWalk {
     return n.oneFileSystem && s.dev !== undefined && s.dev !== this.rootDev ? 'otherfs' : 'counted'
   }
 
+  /** A hard-linked entry in a worker's walk: -x decided here, the link set on the root's thread. */
+  private deferLink(s: StatLike, path: FsPath, bucket: Bucket | undefined): void {
+    if (this.scan.n.oneFileSystem && s.dev !== undefined && s.dev !== this.rootDev) return
+    const kind = s.isSymbolicLink?.() ? 'symlinks' : (s.isFile?.() ?? true) ? 'files' : 'others'
+    this.links.push({ key: keyOf(s), size: s.size, blocks: s.blocks ?? 0n, kind, path, bucket: bucket?.key })
+  }
+
   /**
    * Adds an admitted entry (`name` its name) to the root's totals, the live counters, its
    * bucket, the top list and the groups, if the file filters take it.
@@ -400,16 +605,17 @@ class RootWalk {
   }
 
   /** The -d bucket a directory's entries add to: its own down to the depth, else its parent's. */
-  private bucket(parent: TreeNode | undefined, depth: number, path: FsPath): TreeNode | undefined {
+  private bucket(parent: Bucket | undefined, depth: number, path: FsPath): Bucket | undefined {
     const n = this.scan.n
     if (n.depth === undefined || depth > n.depth) return parent
-    const node: TreeNode = { parent, path, depth, bytes: 0n, diskBytes: 0n, files: 0n }
+    const node: Bucket = { key: `${this.keyPrefix}${this.nextKey++}`, parent, path, depth, bytes: 0n, diskBytes: 0n, files: 0n, own: true }
     this.buckets.push(node)
+    this.byKey.set(node.key, node)
     return node
   }
 
   /** The root's result, as far as the walk went. */
-  private finished(): WalkRoot {
+  finished(): WalkRoot {
     const n = this.scan.n
     return {
       path: this.root,

@@ -36,7 +36,8 @@ export async function runNodeAsync(walk: Walk): Promise<void> {
   }
 }
 
-export function runNodeSync(walk: Walk): void {
+/** Answers with fs's sync calls, on this thread (a worker's, or dirsizeSync's); gives the walk's value. */
+export function runNodeSync<T>(walk: Generator<FsCall, T, FsAnswer>): T {
   let step = walk.next(undefined as unknown as FsAnswer)
   while (!step.done) {
     const call = step.value
@@ -50,6 +51,7 @@ export function runNodeSync(walk: Walk): void {
     }
     step = walk.next(a)
   }
+  return step.value
 }
 
 /** A caller's fs (memfs, say): string paths, and only the calls get-folder-size makes. */

@@ -1,4 +1,7 @@
-/** The TypeScript backend: the same Result as the native one, from the serial walker. */
+/**
+ * The TypeScript backend: the same Result as the native one, from the walker on worker
+ * threads (parallel.ts) where it fits, else serially on this thread.
+ */
 import { abortError, scanError } from '../errors'
 import type { Normalized } from '../options'
 import { ProgressPacer } from '../progress'
@@ -12,6 +15,7 @@ import type { Num, Result, RootResult, ScanError } from '../types'
 import { type Joiner, StrictError, type WalkError, type WalkRoot, walkRoots } from './core'
 import { type AsyncFs, runCustomAsync, runNodeAsync, runNodeSync } from './drivers'
 import type { ExportTree } from './export'
+import { ParallelWalk, parallelFits } from './parallel'
 
 export interface TsScanExtras {
   /** A caller's fs (get-folder-size's `fs` option); default: node:fs with Buffer paths. */
@@ -82,25 +86,36 @@ export async function scanTs(n: Normalized, extras: TsScanExtras = {}): Promise<
   let failed: { error: unknown } | undefined
   let timer: NodeJS.Timeout | undefined
   const pacer = onProgress ? new ProgressPacer(onProgress, n.progressIntervalMs) : undefined
+  // The export's tree is written as the walk goes, on this thread: that walk stays serial.
+  const parallel = !extras.fs && !extras.export && parallelFits(n) ? new ParallelWalk(n, { buffers: true, live, stopped: () => stopped() }) : undefined
   const tick = (): void => {
     try {
-      pacer!.offer(() => progressOf(live, live.errors, performance.now() - started))
+      const now = parallel ? parallel.progress() : live
+      pacer!.offer(() => progressOf(now, now.errors, performance.now() - started))
     } catch (e) {
       failed = { error: e }
+      parallel?.stop()
       return
     }
     timer = setTimeout(tick, pacer!.wait()).unref()
   }
   if (pacer) timer = setTimeout(tick, n.progressIntervalMs).unref()
   const stopped = (): boolean => signal?.aborted === true || failed !== undefined
-  const walk = walkRoots(n, { buffers: !extras.fs, join: extras.join, stopped, live, export: extras.export }, collect.each)
+  const onAbort = (): void => parallel?.stop()
+  signal?.addEventListener('abort', onAbort)
   try {
-    if (extras.fs) await runCustomAsync(walk, extras.fs)
-    else await runNodeAsync(walk)
+    if (parallel) {
+      await parallel.run(collect.each)
+    } else {
+      const walk = walkRoots(n, { buffers: !extras.fs, join: extras.join, stopped, live, export: extras.export }, collect.each)
+      if (extras.fs) await runCustomAsync(walk, extras.fs)
+      else await runNodeAsync(walk)
+    }
   } catch (e) {
     throw e instanceof StrictError ? strictError(e) : e
   } finally {
     clearTimeout(timer)
+    signal?.removeEventListener('abort', onAbort)
   }
   if (failed) throw failed.error
   if (signal?.aborted) throw abortError(signal)

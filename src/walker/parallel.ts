@@ -1,0 +1,216 @@
+/**
+ * The TypeScript walker on worker threads, for the async API on the real fs. The calling
+ * thread stats each root and walks the first entries itself with fs's sync calls: a small
+ * tree ends there, never paying for a worker. A larger one hands its directories still to
+ * list to workers (worker.ts) in chunks; each walks its share depth first with sync calls
+ * (they block the worker's own thread, not libuv's pool of 4), hands half its stack back
+ * when another worker is idle, and answers each chunk with one partial root result, which
+ * the root's RootWalk merges: sums, errors, buckets, top files, and the hard-linked entries
+ * it decides here, so the one link set stays on this thread, in root order.
+ *
+ * Only scans whose roots share nothing but the link set go parallel: one root, or several
+ * with countLinks, and no followSymlinks (under -L, or across several roots, a directory
+ * must be admitted once across threads before anyone enters it). The others, and a caller's
+ * own fs (it cannot cross into a worker), walk serially (scan-ts.ts).
+ *
+ * Internal settings, read once (the benchmark and the tests set them):
+ * DIRSIZE_TS_SERIAL: entries walked on the calling thread before workers start (SERIAL_ENTRIES);
+ * DIRSIZE_TS_WORKERS: the worker count when `threads` is not given;
+ * DIRSIZE_TS_CHUNK: directories per chunk message (CHUNK_DIRS);
+ * DIRSIZE_TS_PER_FILE=1: a worker sends its partial after every entry (the benchmark's
+ * "one message per file" row, to show what messages cost).
+ */
+import os from 'node:os'
+import path from 'node:path'
+import { Worker } from 'node:worker_threads'
+
+import type { Normalized } from '../options'
+import { entryCount, TOTAL_KEYS, zeroTotals } from '../result'
+import type { Totals } from '../types'
+
+import { type DirWork, independentRoots, RootWalk, StrictError, toWire, type WalkRoot, type WalkSetup } from './core'
+import { runNodeSync } from './drivers'
+import { CONTROL, dirOut, errorBack, type FromWorker, partialBack, type ToWorker, type WireDir, type WorkerSetup } from './wire'
+
+/**
+ * Entries the calling thread walks before it hands the rest to workers. Starting workers
+ * costs tens of milliseconds; walking this many entries with sync calls takes about as long,
+ * and holds the event loop no longer than that (measured: README, "Threads, not processes").
+ */
+const SERIAL_ENTRIES = 2000
+
+/** Directories per chunk message: few messages, and still enough chunks to spread. */
+const CHUNK_DIRS = 64
+
+function envInt(name: string, fallback: number, min: number): number {
+  const v = process.env[name]
+  if (v === undefined || v === '') return fallback
+  const x = Number(v)
+  return Number.isInteger(x) && x >= min ? x : fallback
+}
+
+const settings = {
+  serialEntries: envInt('DIRSIZE_TS_SERIAL', SERIAL_ENTRIES, 0),
+  defaultWorkers: envInt('DIRSIZE_TS_WORKERS', Math.min(os.availableParallelism(), 64), 1),
+  chunkDirs: envInt('DIRSIZE_TS_CHUNK', CHUNK_DIRS, 1),
+  perEntry: process.env.DIRSIZE_TS_PER_FILE === '1',
+}
+
+let started = 0
+
+/** Worker threads started by this module so far (the tests check that small trees start none). */
+export function workersStarted(): number {
+  return started
+}
+
+/** Whether a scan can walk in parallel (see the module doc). */
+export function parallelFits(n: Normalized): boolean {
+  return !n.followSymlinks && (n.roots.length === 1 || n.countLinks)
+}
+
+/** The worker count: `threads`, else the default (one per core). */
+export function workerCount(n: Normalized): number {
+  return n.threads ?? settings.defaultWorkers
+}
+
+/** One parallel scan: its roots in order, its workers (started when first needed), its stop. */
+export class ParallelWalk {
+  private readonly control = new SharedArrayBuffer(CONTROL.size * 4)
+  private readonly flags = new Int32Array(this.control)
+  private readonly liveShared = new SharedArrayBuffer((TOTAL_KEYS.length + 1) * 8)
+  private readonly counters = new BigInt64Array(this.liveShared)
+  private workers: Worker[] | undefined
+  /** Settles the root being walked by workers when the scan stops or a worker fails. */
+  private interrupt: (() => void) | undefined
+
+  constructor(
+    private readonly n: Normalized,
+    private readonly setup: WalkSetup & { live: Totals<bigint> & { errors: number } },
+  ) {}
+
+  /** Stops the workers between two entries (abort, a progress callback that threw). */
+  stop(): void {
+    Atomics.store(this.flags, CONTROL.stop, 1)
+    this.interrupt?.()
+  }
+
+  /** Counters so far: this thread's and the workers'. */
+  progress(): Totals<bigint> & { errors: number } {
+    const live = this.setup.live
+    const t = { ...zeroTotals(), errors: live.errors + Number(Atomics.load(this.counters, TOTAL_KEYS.length)) }
+    TOTAL_KEYS.forEach((k, i) => {
+      t[k] = live[k] + Atomics.load(this.counters, i)
+    })
+    return t
+  }
+
+  /** Walks every root in order, handing each finished one to `each`; stops short as walkRoots does. */
+  async run(each: (r: WalkRoot) => void): Promise<void> {
+    const setup = this.setup
+    const live = setup.live
+    const budget = settings.serialEntries
+    // The calling thread's share ends between two directories, once the budget is spent.
+    const between = (): boolean => entryCount(live) + BigInt(live.errors) >= budget
+    const { shared, rootOf } = independentRoots(this.n, { ...setup, between })
+    try {
+      for (const root of this.n.roots) {
+        const walk = new RootWalk(rootOf(root), shared, 'm')
+        const stack = runNodeSync(walk.begin())
+        if (stack && runNodeSync(walk.drain(stack)) === 'paused') await this.onWorkers(walk, stack)
+        if (setup.stopped?.()) return
+        each(walk.finished())
+      }
+    } finally {
+      await this.close()
+    }
+  }
+
+  private start(): Worker[] {
+    if (this.workers) return this.workers
+    // The callbacks and the signal cannot cross (nor do the workers need them), nor the roots.
+    const n: Normalized = { ...this.n, signal: undefined, onProgress: undefined, onRoot: undefined, roots: [] }
+    const file = path.join(__dirname, `worker${path.extname(__filename)}`)
+    const count = workerCount(this.n)
+    this.workers = []
+    for (let id = 0; id < count; id++) {
+      const workerData: WorkerSetup = { n, control: this.control, live: this.liveShared, id, perEntry: settings.perEntry, chunkDirs: settings.chunkDirs }
+      this.workers.push(new Worker(file, { workerData }))
+      started++
+    }
+    return this.workers
+  }
+
+  /** Workers walk what is left of a root; resolves when all are idle with nothing queued. */
+  private onWorkers(walk: RootWalk, stack: DirWork[]): Promise<void> {
+    const workers = this.start()
+    const rootDev = walk.dev
+    const size = Math.max(1, Math.min(settings.chunkDirs, Math.ceil(stack.length / workers.length)))
+    const queue: WireDir[][] = []
+    // The bottom of the stack first: the shallowest directories, the largest subtrees.
+    for (let i = 0; i < stack.length; i += size) queue.push(stack.slice(i, i + size).map((d) => dirOut(toWire(d))))
+    const idle = [...workers]
+    const busy = new Set<Worker>()
+    let failure: Error | undefined
+    return new Promise<void>((resolve, reject) => {
+      const stopped = (): boolean => Atomics.load(this.flags, CONTROL.stop) !== 0
+      const settle = (): void => {
+        if (busy.size > 0) return
+        for (const w of workers) {
+          w.removeAllListeners('message').removeAllListeners('error').removeAllListeners('exit')
+        }
+        this.interrupt = undefined
+        if (failure) reject(failure)
+        else resolve()
+      }
+      const dispatch = (): void => {
+        if (this.setup.stopped?.()) Atomics.store(this.flags, CONTROL.stop, 1)
+        while (!stopped() && queue.length > 0 && idle.length > 0) {
+          const w = idle.pop()!
+          busy.add(w)
+          const m: ToWorker = { dirs: queue.shift()!, rootDev }
+          w.postMessage(m)
+        }
+        Atomics.store(this.flags, CONTROL.hungry, stopped() ? 0 : Math.max(0, idle.length - queue.length))
+        settle()
+      }
+      const fail = (w: Worker, e: Error): void => {
+        failure ??= e
+        Atomics.store(this.flags, CONTROL.stop, 1)
+        busy.delete(w)
+        dispatch()
+      }
+      this.interrupt = dispatch
+      for (const w of workers) {
+        w.on('message', (m: FromWorker) => {
+          if (m.type === 'dirs') {
+            queue.push(m.dirs)
+          } else if (m.type === 'part') {
+            walk.merge(partialBack(m.part))
+            return
+          } else if (m.type === 'done') {
+            walk.merge(partialBack(m.part))
+            busy.delete(w)
+            idle.push(w)
+          } else if (m.type === 'strict') {
+            return fail(w, new StrictError(errorBack(m.error)))
+          } else {
+            const e = new Error(`dirsize: a walker thread failed: ${m.message}`)
+            if (m.stack) e.stack = m.stack
+            return fail(w, e)
+          }
+          dispatch()
+        })
+        w.on('error', (e) => fail(w, e))
+        w.on('exit', (code) => fail(w, new Error(`dirsize: a walker thread exited (code ${code})`)))
+      }
+      dispatch()
+    })
+  }
+
+  /** Ends every worker: the process then exits by itself, after a stop or an error too. */
+  private async close(): Promise<void> {
+    const workers = this.workers
+    this.workers = undefined
+    if (workers) await Promise.all(workers.map((w) => w.terminate()))
+  }
+}
