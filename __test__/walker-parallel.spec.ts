@@ -1,0 +1,13 @@
+/**
+ * The TypeScript walker on worker threads through the same suites as walker-typescript.spec.ts:
+ * every tree goes to the workers (no entry walked on the calling thread first), at 1 worker
+ * (`threads: 1`) and at 2 (the default, pinned here).
+ */
+process.env.DIRSIZE_NATIVE = '0'
+process.env.DIRSIZE_TS_SERIAL = '0'
+process.env.DIRSIZE_TS_WORKERS = '2'
+require('./totals.spec')
+require('./edges.spec')
+require('./options.spec')
+require('./exclude.spec')
+require('./inputs.spec')
