@@ -15,7 +15,7 @@
 use std::cell::RefCell;
 use std::collections::HashSet;
 use std::ffi::{CStr, CString};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering::Relaxed};
 use std::sync::{Arc, Mutex};
 
 use rayon::iter::{IntoParallelRefIterator, ParallelIterator};
@@ -31,8 +31,26 @@ use crate::sys::{self, Dir, DirReader, DirRef, FileId, Hint, Kind, Meta, OsError
 use crate::totals::{Slots, Totals};
 
 /// Names per stat task: enough work (~0.5 ms) to dwarf the cost of a task, small enough
-/// that one huge directory spreads across every core.
+/// that one huge directory spreads across every core. The benchmark's chunk sweep sets
+/// another through `DIRSIZE_CHUNK` (an internal setting, read once: `chunk()`).
 const CHUNK: usize = 256;
+
+/// The chunk size in use: `DIRSIZE_CHUNK` (a positive integer) or `CHUNK`; 0 until read.
+static CHUNK_IN_USE: AtomicUsize = AtomicUsize::new(0);
+
+fn chunk() -> usize {
+    let c = CHUNK_IN_USE.load(Relaxed);
+    if c != 0 {
+        return c;
+    }
+    // Two threads may both read the variable the first time: they store the same value.
+    let c = match std::env::var("DIRSIZE_CHUNK").ok().and_then(|v| v.parse::<usize>().ok()) {
+        Some(n) if n > 0 => n,
+        _ => CHUNK,
+    };
+    CHUNK_IN_USE.store(c, Relaxed);
+    c
+}
 
 /// Errors kept per root; past that only `error_count` grows (memory stays bounded even
 /// when a scan of / as an unprivileged user hits millions of them).
@@ -781,7 +799,7 @@ impl EntryPaths {
     }
 }
 
-/// Gathers the names a listing cannot describe into chunks of `CHUNK`, each a stat task.
+/// Gathers the names a listing cannot describe into chunks of `chunk()` names, each a stat task.
 struct Chunker<'a> {
     dir: &'a Arc<Dir>,
     node: &'a Arc<PathNode>,
@@ -798,7 +816,7 @@ impl Chunker<'_> {
     fn push(&mut self, name: &CStr) -> Option<ChunkJob> {
         self.names.extend_from_slice(name.to_bytes_with_nul());
         self.pending += 1;
-        if self.pending < CHUNK {
+        if self.pending < chunk() {
             return None;
         }
         self.pending = 0;
