@@ -14,6 +14,7 @@ import { entryCount } from '../result'
 import { cannotDrop } from './cache'
 import { machine } from './machine'
 import { type BenchResults, chart, median, type Row, table, type TreeResult } from './table'
+import { approaches } from './approaches'
 import { lineup } from './tools'
 import { generate, specs } from './trees'
 
@@ -27,6 +28,7 @@ interface Flags {
   dir?: string
   floor?: string
   only?: string[]
+  tools?: string[]
 }
 
 const HELP = `Usage: dirsize bench [options]
@@ -44,11 +46,13 @@ Options:
   --floor <FILE>     floor.c to build and time beside dirsize (default:
                      ../shared/tools/floor.c)
   --only <SHAPE...>  only these generated shapes: balanced wide deep tiny
+  --tools <NAME...>  only the rows whose label starts with one of these
+                     (e.g. Python TypeScript get-folder-size 'dirsize threads')
   -h, --help         display help for command
 `
 
 const VALUE_NAMES: Record<string, string> = {
-  path: '<DIR...>', out: '<DIR>', rounds: '<N>', seed: '<N>', dir: '<DIR>', floor: '<FILE>', only: '<SHAPE...>',
+  path: '<DIR...>', out: '<DIR>', rounds: '<N>', seed: '<N>', dir: '<DIR>', floor: '<FILE>', only: '<SHAPE...>', tools: '<NAME...>',
 }
 
 /**
@@ -77,6 +81,7 @@ function parseFlags(argv: string[]): Flags | number {
         dir: { type: 'string' },
         floor: { type: 'string' },
         only: { type: 'string', multiple: true },
+        tools: { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
       },
     }))
@@ -91,7 +96,7 @@ function parseFlags(argv: string[]): Flags | number {
     return fail((e as Error).message)
   }
   const flags: Flags = { seed: 1 }
-  let variadic: 'path' | 'only' | undefined
+  let variadic: 'path' | 'only' | 'tools' | undefined
   for (const t of tokens) {
     if (t.kind === 'positional') {
       if (!variadic) return fail(`too many arguments. Expected 0 arguments but got 1.`)
@@ -111,6 +116,7 @@ function parseFlags(argv: string[]): Flags | number {
         break
       case 'path':
       case 'only':
+      case 'tools':
         ;(flags[t.name] ??= []).push(v)
         variadic = t.name
         break
@@ -172,7 +178,12 @@ export async function bench(argv: string[]): Promise<number> {
         .filter((s) => !flags.only || flags.only.includes(s.shape))
         .map((s) => ({ shape: s.shape, path: generate(s, base, flags.seed, log) }))
 
-  const { tools, skipped } = lineup({ threads, floor: flags.floor ?? defaultFloor() })
+  const peers = lineup({ threads, floor: flags.floor ?? defaultFloor() })
+  // Threads or processes: workers up to two per core (past that only the native walker gains).
+  const ways = approaches({ workers: threads.filter((t) => t <= 2 * cores), defaultThreads: threads.at(-1)! })
+  const wanted = (label: string): boolean => !flags.tools || flags.tools.some((p) => label.startsWith(p))
+  const tools = [...peers.tools, ...ways.tools].filter((t) => wanted(t.label))
+  const skipped = [...peers.skipped, ...ways.skipped].filter((s) => wanted(s.tool))
   const results: BenchResults = {
     machine: machine(roots[0]?.path ?? base),
     options: { quick, cold: Boolean(flags.cold), rounds, warmup, seed: flags.seed, threads },
@@ -201,6 +212,8 @@ export async function bench(argv: string[]): Promise<number> {
       const row: Row = {
         tool: tool.label,
         threads: tool.threads,
+        approach: tool.approach,
+        workers: tool.workers,
         times: m.times,
         medianMs: med,
         minMs: Math.min(...m.times),

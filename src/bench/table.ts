@@ -4,6 +4,9 @@ import type { Machine } from './machine'
 export interface Row {
   tool: string
   threads?: number
+  /** A line of the chart (time against workers), and its x. */
+  approach?: string
+  workers?: number
   times: number[]
   medianMs: number
   minMs: number
@@ -75,13 +78,12 @@ export function table(r: BenchResults): string {
   return out.join('\n')
 }
 
-/** Time per tool for each tree, and dirsize's speedup against threads with the ideal line. */
+/** Time per tool for each tree, and time against workers, one line per approach (threads or processes). */
 export async function chart(r: BenchResults): Promise<string> {
   const vega = await import('vega')
   const vl = await import('vega-lite')
   const times = r.trees.flatMap((t) => t.rows.map((x) => ({ tree: t.shape, tool: x.tool, ms: x.medianMs })))
-  const sweep = r.trees.flatMap((t) => t.rows.filter((x) => x.threads !== undefined).map((x) => ({ tree: t.shape, threads: x.threads!, speedup: x.speedup })))
-  const ideal = r.options.threads.map((threads) => ({ threads, speedup: threads }))
+  const lines = r.trees.flatMap((t) => t.rows.filter((x) => x.approach !== undefined && x.workers !== undefined).map((x) => ({ tree: t.shape, approach: x.approach!, workers: x.workers!, ms: x.medianMs })))
   const spec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: `dirsize benchmark: ${r.machine.cores} cores, ${r.options.cold ? 'cold' : 'warm'} cache`,
@@ -116,25 +118,20 @@ export async function chart(r: BenchResults): Promise<string> {
         resolve: { scale: { x: 'independent' } },
       },
       {
-        title: 'dirsize speedup over 1 thread',
-        width: 360,
-        height: 220,
-        layer: [
-          {
-            data: { values: ideal },
-            mark: { type: 'line', strokeDash: [4, 4], color: 'gray' },
-            encoding: { x: { field: 'threads', type: 'quantitative' }, y: { field: 'speedup', type: 'quantitative' } },
+        title: 'Median wall time against workers (threads or processes), one line per approach',
+        data: { values: lines },
+        facet: { row: { field: 'tree', type: 'nominal', title: null } },
+        spec: {
+          width: 360,
+          height: 220,
+          mark: { type: 'line', point: true },
+          encoding: {
+            x: { field: 'workers', type: 'quantitative', scale: { type: 'log', base: 2 }, title: 'workers (threads or processes)' },
+            y: { field: 'ms', type: 'quantitative', scale: { type: 'log' }, title: 'ms (log)' },
+            color: { field: 'approach', type: 'nominal', legend: { orient: 'right' } },
           },
-          {
-            data: { values: sweep },
-            mark: { type: 'line', point: true },
-            encoding: {
-              x: { field: 'threads', type: 'quantitative', title: 'threads' },
-              y: { field: 'speedup', type: 'quantitative', title: 'speedup (dashed: ideal)' },
-              color: { field: 'tree', type: 'nominal', legend: { orient: 'right' } },
-            },
-          },
-        ],
+        },
+        resolve: { scale: { y: 'independent' } },
       },
     ],
   }

@@ -18,6 +18,10 @@ export interface Tool {
   label: string
   /** dirsize's thread count, for the sweep. */
   threads?: number
+  /** The way of working it stands for, a line of the chart (time against workers). */
+  approach?: string
+  /** Threads or processes it works with, the chart's x. */
+  workers?: number
   /** In one Node process (a worker child), or a whole command. */
   measure(dir: string, rounds: number, warmup: number, cold: boolean): Measurement
 }
@@ -25,10 +29,12 @@ export interface Tool {
 const pkgRoot = path.resolve(__dirname, '..', '..', '..')
 const worker = path.join(__dirname, 'worker.js')
 
-function inProcess(label: string, tool: string, opts: { threads?: number; env?: NodeJS.ProcessEnv } = {}): Tool {
+export function inProcess(label: string, tool: string, opts: { threads?: number; env?: NodeJS.ProcessEnv; approach?: string } = {}): Tool {
   return {
     label,
-    threads: opts.threads,
+    threads: opts.env ? undefined : opts.threads,
+    approach: opts.approach,
+    workers: opts.approach ? opts.threads : undefined,
     measure(dir, rounds, warmup, cold) {
       const args = [worker, tool, dir, String(rounds), String(warmup), cold ? '1' : '0', opts.threads ? String(opts.threads) : '']
       const r = spawnSync(process.execPath, args, { encoding: 'utf8', env: { ...process.env, ...opts.env }, maxBuffer: 1 << 24 })
@@ -41,7 +47,7 @@ function inProcess(label: string, tool: string, opts: { threads?: number; env?: 
 const hasTime = fs.existsSync('/usr/bin/time')
 
 /** A whole command, timed around its process; peak RSS from GNU time when it is there. */
-function command(label: string, argv: (dir: string) => string[], parse: (stdout: string) => number): Tool {
+export function command(label: string, argv: (dir: string) => string[], parse: (stdout: string) => number): Tool {
   return {
     label,
     measure(dir, rounds, warmup, cold) {
@@ -72,7 +78,7 @@ function command(label: string, argv: (dir: string) => string[], parse: (stdout:
   }
 }
 
-const firstNumber = (stdout: string): number => Number(stdout.trim().split(/\s/)[0])
+export const firstNumber = (stdout: string): number => Number(stdout.trim().split(/\s/)[0])
 
 function resolvable(name: string): boolean {
   try {
@@ -83,7 +89,7 @@ function resolvable(name: string): boolean {
   }
 }
 
-function onPath(cmd: string): boolean {
+export function onPath(cmd: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0
 }
 
@@ -119,6 +125,9 @@ export const PEERS: Array<{ label: string; bin: string; args: string[]; install:
   { label: 'gdu -a', bin: 'gdu', args: ['--non-interactive', '--no-progress', '--summarize', '--show-apparent-size', '--no-prefix'], install: 'apt-get install gdu' },
 ]
 
+/** The native walker's line in the chart. */
+export const NATIVE = 'native: Rust threads'
+
 export interface Lineup {
   tools: Tool[]
   skipped: Array<{ tool: string; reason: string }>
@@ -137,7 +146,7 @@ function floorTool(source: string | undefined, threads: number): Tool | string {
 export function lineup(opts: { threads: number[]; floor?: string }): Lineup {
   const tools: Tool[] = []
   const skipped: Lineup['skipped'] = []
-  for (const t of opts.threads) tools.push(inProcess(`dirsize threads=${t}`, 'dirsize', { threads: t }))
+  for (const t of opts.threads) tools.push(inProcess(`dirsize threads=${t}`, 'dirsize', { threads: t, approach: NATIVE }))
   tools.push(command('dirsize CLI (process)', (dir) => [process.execPath, path.join(pkgRoot, 'bin', 'dirsize.js'), '-b', dir], firstNumber))
   tools.push(inProcess('dirsize TypeScript walker', 'dirsize', { env: { DIRSIZE_NATIVE: '0' } }))
   for (const [label, name] of [['get-folder-size', 'get-folder-size'], ['fast-folder-size', 'fast-folder-size'], ['fdir + lstat', 'fdir']] as const) {

@@ -548,13 +548,14 @@ export class RootWalk {
   private admit(s: StatLike, isRoot: boolean): boolean {
     const { n, seen, dirsOnce, watch } = this.scan
     if (n.oneFileSystem && !isRoot && s.dev !== undefined && s.dev !== this.rootDev) return false
-    const key = keyOf(s)
     let once: boolean
     if (n.countLinks) once = false
     else if (n.followSymlinks) once = true
     else if (s.isDirectory()) once = dirsOnce
-    else once = (s.nlink ?? 1n) > 1n || (watch.size > 0 && watch.has(key))
+    else once = (s.nlink ?? 1n) > 1n || (watch.size > 0 && watch.has(keyOf(s)))
     if (!once) return true
+    // Only now: the key's string costs as much as the rest of the test.
+    const key = keyOf(s)
     if (seen.has(key)) return false
     seen.add(key)
     return true

@@ -18,7 +18,8 @@
  * DIRSIZE_TS_WORKERS: the worker count when `threads` is not given;
  * DIRSIZE_TS_CHUNK: directories per chunk message (CHUNK_DIRS);
  * DIRSIZE_TS_PER_FILE=1: a worker sends its partial after every entry (the benchmark's
- * "one message per file" row, to show what messages cost).
+ * "one message per file" row, to show what messages cost);
+ * DIRSIZE_TS_PARALLEL=0: no workers, the async serial walk (the benchmark's serial row).
  */
 import os from 'node:os'
 import path from 'node:path'
@@ -54,6 +55,7 @@ const settings = {
   defaultWorkers: envInt('DIRSIZE_TS_WORKERS', Math.min(os.availableParallelism(), 64), 1),
   chunkDirs: envInt('DIRSIZE_TS_CHUNK', CHUNK_DIRS, 1),
   perEntry: process.env.DIRSIZE_TS_PER_FILE === '1',
+  never: process.env.DIRSIZE_TS_PARALLEL === '0',
 }
 
 let started = 0
@@ -65,7 +67,7 @@ export function workersStarted(): number {
 
 /** Whether a scan can walk in parallel (see the module doc). */
 export function parallelFits(n: Normalized): boolean {
-  return !n.followSymlinks && (n.roots.length === 1 || n.countLinks)
+  return !settings.never && !n.followSymlinks && (n.roots.length === 1 || n.countLinks)
 }
 
 /** The worker count: `threads`, else the default (one per core). */
