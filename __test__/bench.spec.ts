@@ -36,6 +36,16 @@ test('dirsize bench --quick --path DIR --out DIR writes the table, results.json 
     const tools = tree.rows.map((row) => row.tool)
     t.true(tools.includes('dirsize threads=1'))
     t.true(tools.includes('du -sb'))
+    // Threads or processes: every approach has its rows, each with its line and x in the chart.
+    const hasPython = spawnSync('sh', ['-c', 'command -v python3']).status === 0
+    for (const label of ['TypeScript serial (async fs)', 'TypeScript workers=1', 'TypeScript workers=1 message per file', ...(hasPython ? ['Python os.walk serial', 'Python ProcessPool workers=1 chunk=1024'] : [])]) {
+      t.true(tools.includes(label), label)
+    }
+    for (const c of [16, 64, 256, 1024]) t.true(tools.some((x) => /^dirsize threads=\d+ chunk=/.test(x) && x.endsWith(`chunk=${c}`)), `chunk ${c}`)
+    for (const row of tree.rows.filter((x) => String(x.tool).startsWith('TypeScript') || String(x.tool).startsWith('Python'))) {
+      t.is(typeof row.approach, 'string', String(row.tool))
+      t.is(typeof row.workers, 'number', String(row.tool))
+    }
     for (const row of tree.rows) {
       t.true(Array.isArray(row.times) && (row.times as number[]).length === 1)
       for (const k of ['medianMs', 'minMs', 'maxMs', 'entriesPerSec', 'speedup', 'bytes']) t.is(typeof row[k], 'number', `${String(row.tool)}.${k}`)
