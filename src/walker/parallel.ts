@@ -70,9 +70,15 @@ export function parallelFits(n: Normalized): boolean {
   return !settings.never && !n.followSymlinks && (n.roots.length === 1 || n.countLinks)
 }
 
-/** The worker count: `threads`, else the default (one per core). */
+/**
+ * Workers past this many cost memory (each is a V8 isolate, ~10 MiB) and gain nothing: the
+ * native default stops at 64 threads too.
+ */
+const MAX_WORKERS = 64
+
+/** The worker count: `threads` (at most MAX_WORKERS), else the default (one per core). */
 export function workerCount(n: Normalized): number {
-  return n.threads ?? settings.defaultWorkers
+  return Math.min(n.threads ?? settings.defaultWorkers, MAX_WORKERS)
 }
 
 /** One parallel scan: its roots in order, its workers (started when first needed), its stop. */
