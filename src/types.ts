@@ -10,7 +10,11 @@ export type Num = number | bigint
 export type PathArg = string | Buffer
 
 export interface Options {
-  /** Worker threads (default: 4 per core, at most 64); 1 walks serially on one thread. */
+  /**
+   * Worker threads (default: 4 per core, at most 64); 1 walks serially on one thread. The
+   * TypeScript walker starts this many worker threads for a large tree (default: one per
+   * core, at most 64).
+   */
   threads?: number
   /** Count every hard link of a file (du -l); by default a file counts once per scan. */
   countLinks?: boolean
