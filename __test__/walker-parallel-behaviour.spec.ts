@@ -85,7 +85,9 @@ test.serial('abort while workers walk rejects with AbortError within 100 ms; the
   ac.abort()
   const e = await t.throwsAsync(scan)
   t.is(e!.name, 'AbortError')
-  t.true(performance.now() - at < 100, `${performance.now() - at} ms`)
+  const ms = performance.now() - at
+  t.log(`rejected ${ms.toFixed(1)} ms after the abort`)
+  t.true(ms < 100, `${ms} ms`)
   const ok = await dirsize(big, { threads: 2 })
   t.is(ok.bytes, duBytes(big))
 })

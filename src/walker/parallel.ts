@@ -88,7 +88,7 @@ export class ParallelWalk {
   private readonly liveShared = new SharedArrayBuffer((TOTAL_KEYS.length + 1) * 8)
   private readonly counters = new BigInt64Array(this.liveShared)
   private workers: Worker[] | undefined
-  /** Settles the root being walked by workers when the scan stops or a worker fails. */
+  /** Settles the root being walked by workers at once when the scan stops. */
   private interrupt: (() => void) | undefined
 
   constructor(
@@ -129,7 +129,7 @@ export class ParallelWalk {
         each(walk.finished())
       }
     } finally {
-      await this.close()
+      await this.close(Atomics.load(this.flags, CONTROL.stop) === 0)
     }
   }
 
@@ -161,8 +161,12 @@ export class ParallelWalk {
     let failure: Error | undefined
     return new Promise<void>((resolve, reject) => {
       const stopped = (): boolean => Atomics.load(this.flags, CONTROL.stop) !== 0
+      let settled = false
       const settle = (): void => {
-        if (busy.size > 0) return
+        // A stop settles at once: a worker still in a sync call would answer only after it,
+        // and its answer is no longer wanted (close() ends it).
+        if (settled || (busy.size > 0 && !stopped())) return
+        settled = true
         for (const w of workers) {
           w.removeAllListeners('message').removeAllListeners('error').removeAllListeners('exit')
         }
@@ -215,10 +219,16 @@ export class ParallelWalk {
     })
   }
 
-  /** Ends every worker: the process then exits by itself, after a stop or an error too. */
-  private async close(): Promise<void> {
+  /**
+   * Ends every worker: the process then exits by itself, after a stop or an error too. After
+   * a stop it does not wait: a worker in a sync call ends when the call returns.
+   */
+  private async close(wait: boolean): Promise<void> {
     const workers = this.workers
     this.workers = undefined
-    if (workers) await Promise.all(workers.map((w) => w.terminate()))
+    if (!workers) return
+    const ended = Promise.all(workers.map((w) => w.terminate()))
+    if (wait) await ended
+    else ended.catch(() => undefined)
   }
 }
