@@ -200,10 +200,12 @@ export function toWire(d: DirWork): DirWire {
 /** A hard-linked entry a worker met: counted only if the root's thread has not seen it. */
 export interface LinkPart {
   key: string
-  size: bigint
-  blocks: bigint
+  /** The stat's numbers (every bigint field of Node's BigIntStats): whatever counting reads. */
+  stat: Record<string, bigint>
   kind: 'files' | 'symlinks' | 'others'
   path: FsPath
+  /** Its name in its directory (groups by extension read it). */
+  name: FsPath
   bucket?: string
 }
 
@@ -453,7 +455,8 @@ export class RootWalk {
       if (this.scan.seen.has(l.key)) continue
       this.scan.seen.add(l.key)
       const kind = l.kind
-      this.count({ isDirectory: () => false, isSymbolicLink: () => kind === 'symlinks', isFile: () => kind === 'files', size: l.size, blocks: l.blocks, ino: 0n }, l.path, l.bucket === undefined ? undefined : this.node(l.bucket), l.path)
+      const st: StatLike = { ...l.stat, size: l.stat.size ?? 0n, ino: l.stat.ino ?? 0n, isDirectory: () => false, isSymbolicLink: () => kind === 'symlinks', isFile: () => kind === 'files' }
+      this.count(st, l.path, l.bucket === undefined ? undefined : this.node(l.bucket), l.name)
     }
   }
 
@@ -507,7 +510,7 @@ export class RootWalk {
       const isDir = st.isDirectory()
       if (isDir && inside(dir.chain, st.dev ?? 0n, st.ino)) continue
       if (this.deferLinks && !isDir && (st.nlink ?? 1n) > 1n) {
-        this.deferLink(st, full, dir.bucket)
+        this.deferLink(st, full, dir.bucket, name)
         continue
       }
       if (!this.admit(st, false)) {
@@ -568,10 +571,12 @@ export class RootWalk {
   }
 
   /** A hard-linked entry in a worker's walk: -x decided here, the link set on the root's thread. */
-  private deferLink(s: StatLike, path: FsPath, bucket: Bucket | undefined): void {
+  private deferLink(s: StatLike, path: FsPath, bucket: Bucket | undefined, name: FsPath): void {
     if (this.scan.n.oneFileSystem && s.dev !== undefined && s.dev !== this.rootDev) return
     const kind = s.isSymbolicLink?.() ? 'symlinks' : (s.isFile?.() ?? true) ? 'files' : 'others'
-    this.links.push({ key: keyOf(s), size: s.size, blocks: s.blocks ?? 0n, kind, path, bucket: bucket?.key })
+    const stat: Record<string, bigint> = {}
+    for (const [k, v] of Object.entries(s)) if (typeof v === 'bigint') stat[k] = v
+    this.links.push({ key: keyOf(s), stat, kind, path, name, bucket: bucket?.key })
   }
 
   /**

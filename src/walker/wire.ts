@@ -48,7 +48,7 @@ export type WirePartial = Omit<RootPartial, 'errors' | 'buckets' | 'largest' | '
   errors: (Omit<WalkError, 'path' | 'error'> & { path: WirePath; error: WireError })[]
   buckets: (Omit<RootPartial['buckets'][number], 'def'> & { def?: { parent?: string; path: WirePath; depth: number } })[]
   largest: (Omit<RootPartial['largest'][number], 'path'> & { path: WirePath })[]
-  links: (Omit<RootPartial['links'][number], 'path'> & { path: WirePath })[]
+  links: (Omit<RootPartial['links'][number], 'path' | 'name'> & { path: WirePath; name: WirePath })[]
 }
 
 /** Messages from a worker. */
@@ -102,7 +102,7 @@ export function partialOut(p: RootPartial): WirePartial {
     errors: p.errors.map(errorOut),
     buckets: p.buckets.map((b) => ({ ...b, def: b.def && { ...b.def, path: out(b.def.path) } })),
     largest: p.largest.map((f) => ({ ...f, path: out(f.path) })),
-    links: p.links.map((l) => ({ ...l, path: out(l.path) })),
+    links: p.links.map((l) => ({ ...l, path: out(l.path), name: out(l.name) })),
   }
 }
 
@@ -113,6 +113,6 @@ export function partialBack(p: WirePartial): RootPartial {
     errors: p.errors.map(errorBack),
     buckets: p.buckets.map((b) => ({ ...b, def: b.def && { ...b.def, path: back(b.def.path) } })),
     largest: p.largest.map((f) => ({ ...f, path: back(f.path) })),
-    links: p.links.map((l) => ({ ...l, path: back(l.path) })),
+    links: p.links.map((l) => ({ ...l, path: back(l.path), name: back(l.name) })),
   }
 }
