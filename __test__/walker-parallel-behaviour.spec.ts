@@ -11,7 +11,7 @@ import test from 'ava'
 
 import type { Progress } from 'dirsize'
 
-import { duBytes, manyFiles, repoRoot, rm, tempDir } from './helpers/trees'
+import { du, duBytes, manyFiles, repoRoot, rm, tempDir } from './helpers/trees'
 
 // Set before the package loads (imports are hoisted above any statement; requires are not).
 process.env.DIRSIZE_NATIVE = '0'
@@ -126,4 +126,19 @@ test('the bench and the tests can force every tree onto the workers (DIRSIZE_TS_
   const r = spawnSync(process.execPath, ['-e', script], { cwd: repoRoot, encoding: 'utf8', timeout: 60_000, env: { ...process.env, DIRSIZE_NATIVE: '0', DIRSIZE_TS_SERIAL: '0' } })
   t.is(r.status, 0, r.stderr)
   t.is(r.stdout.trim(), `true ${duBytes(dir)}`)
+})
+
+test.serial('several roots on workers: each as du sizes it; a root reaching a directory counted before is walked again, as du', async (t) => {
+  const nm = path.join(repoRoot, 'node_modules')
+  const apart = [path.join(nm, 'es-toolkit'), path.join(nm, '@jsonjoy.com')]
+  const before = workersStarted()
+  const r = await dirsize(apart, { threads: 2 })
+  t.deepEqual(r.roots!.map((x) => x.bytes), du(['-sb'], apart))
+  t.true(workersStarted() > before, 'the roots went to workers')
+  // The second root holds the first: du counts it in the first only, and so must a walk whose
+  // workers met it again (the root is undone and walked serially).
+  const overlapping = [path.join(nm, 'es-toolkit'), nm]
+  const o = await dirsize(overlapping, { threads: 2, depth: 1 })
+  t.deepEqual(o.roots!.map((x) => x.bytes), du(['-sb'], overlapping))
+  t.is(o.tree!.find((e) => e.path === nm)!.bytes, du(['-sb'], overlapping)[1])
 })

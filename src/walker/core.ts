@@ -224,6 +224,8 @@ export interface BucketPart {
  * root order). A new accumulator in RootWalk goes here, in `partial()` and in `merge()`.
  */
 export interface RootPartial {
+  /** The directories it admitted, when a scan counts a directory once (several roots). */
+  dirs: string[]
   totals: Totals<bigint>
   errors: WalkError[]
   errorCount: number
@@ -234,12 +236,7 @@ export interface RootPartial {
 
 /** Walks every root in order (one hard-link set for all), yielding to `each` as roots finish. */
 export function* walkRoots(n: Normalized, setup: WalkSetup, each: (r: WalkRoot) => void): Walk<void> {
-  const seen = new Set<string>()
-  const exclude = new Exclude(n.exclude)
-  // Several roots: a directory reached from two of them counts in the first only, as du.
-  const dirsOnce = n.roots.length > 1 && !n.countLinks
-  const watch = yield* watchSet(n, setup)
-  const shared: ScanShared = { n, setup, exclude, seen, dirsOnce, watch, names: new Names(), select: filtering(n.filter) ? n.filter : undefined }
+  const shared = yield* sharedRoots(n, setup)
   for (const root of n.roots) {
     const r = yield* new RootWalk(trimRoot(root), shared).walk()
     // A stop (abort, a progress callback that threw) rejects the scan: a root it cut short
@@ -250,14 +247,20 @@ export function* walkRoots(n: Normalized, setup: WalkSetup, each: (r: WalkRoot) 
 }
 
 /**
- * What the roots of a scan share, for a walk that drives its RootWalks itself (parallel.ts):
- * only scans whose roots need no watch set and count no directory twice (one root, or
- * countLinks) and follow no symlink, so the one link set is the only thing shared.
+ * What the roots of a scan share: the patterns, the link set (`seen`: parallel.ts passes
+ * one that keeps a journal), and with several roots the watch set and the rule that a
+ * directory counts once.
  */
-export function independentRoots(n: Normalized, setup: WalkSetup): { shared: ScanShared; rootOf(root: FsPath): FsPath } {
-  const shared: ScanShared = { n, setup, exclude: new Exclude(n.exclude), seen: new Set(), dirsOnce: false, watch: new Set(), names: new Names(), select: filtering(n.filter) ? n.filter : undefined }
-  return { shared, rootOf: trimRoot }
+export function* sharedRoots(n: Normalized, setup: WalkSetup, seen = new Set<string>()): Walk<ScanShared> {
+  const exclude = new Exclude(n.exclude)
+  // Several roots: a directory reached from two of them counts in the first only, as du.
+  const dirsOnce = n.roots.length > 1 && !n.countLinks
+  const watch = yield* watchSet(n, setup)
+  return { n, setup, exclude, seen, dirsOnce, watch, names: new Names(), select: filtering(n.filter) ? n.filter : undefined }
 }
+
+/** A root as the walk takes it (fts's trimming), for a caller that makes its RootWalks. */
+export const rootOf = trimRoot
 
 /**
  * The roots that are not directories, when there are several (the native walker's
@@ -317,6 +320,10 @@ export class RootWalk {
   private readonly grouper: Grouper | undefined
   /** A worker's walk leaves hard links to the root's thread; the one link set lives there. */
   private deferLinks = false
+  /** A worker's walk lists the directories it admitted (several roots: each counts once). */
+  private reportDirs = false
+  private dirKeys: string[] = []
+  private collision = false
 
   constructor(
     private readonly root: FsPath,
@@ -334,11 +341,21 @@ export class RootWalk {
    * A worker's walk of some of a root's directories: no root to stat, hard links left to the
    * root's thread, and buckets it did not make stood in for by key.
    */
-  static subtrees(n: Normalized, setup: WalkSetup, rootDev: bigint | undefined, keyPrefix: string, dirs: DirWire[]): { walk: RootWalk; stack: DirWork[] } {
-    const scan: ScanShared = { n, setup, exclude: new Exclude(n.exclude), seen: new Set(), dirsOnce: false, watch: new Set(), names: new Names(), select: filtering(n.filter) ? n.filter : undefined }
+  static subtrees(
+    n: Normalized,
+    setup: WalkSetup,
+    scanWide: { dirsOnce: boolean; watch: Set<string> },
+    rootDev: bigint | undefined,
+    keyPrefix: string,
+    dirs: DirWire[],
+  ): { walk: RootWalk; stack: DirWork[] } {
+    // The worker admits every directory itself and lists those it admitted (`dirs` of its
+    // partial); the root's thread checks them against the scan's set (`collided`).
+    const scan: ScanShared = { n, setup, exclude: new Exclude(n.exclude), seen: new Set(), dirsOnce: false, watch: scanWide.watch, names: new Names(), select: filtering(n.filter) ? n.filter : undefined }
     const walk = new RootWalk('', scan, keyPrefix)
     walk.rootDev = rootDev
     walk.deferLinks = !n.countLinks
+    walk.reportDirs = scanWide.dirsOnce
     const stack = dirs.map((d): DirWork => {
       let chain: Chain | undefined
       for (let i = d.chain.length - 2; i >= 0; i -= 2) chain = { dev: d.chain[i]!, ino: d.chain[i + 1]!, up: chain }
@@ -423,7 +440,8 @@ export class RootWalk {
       b.sent = true
       b.bytes = b.diskBytes = b.files = 0n
     }
-    const p: RootPartial = { totals: this.totals, errors: this.errors, errorCount: this.errorCount, buckets, largest: this.largest.sorted(), links: this.links }
+    const p: RootPartial = { dirs: this.dirKeys, totals: this.totals, errors: this.errors, errorCount: this.errorCount, buckets, largest: this.largest.sorted(), links: this.links }
+    this.dirKeys = []
     this.totals = zeroTotals()
     this.errors = []
     this.errorCount = 0
@@ -434,6 +452,12 @@ export class RootWalk {
 
   /** Adds a worker's partial to this root: sums, errors, buckets, top files, and its hard links decided here. */
   merge(p: RootPartial): void {
+    // A directory counted before (an earlier root, or twice in this one): this root's sums
+    // are wrong, and parallel.ts walks it again serially.
+    for (const k of p.dirs) {
+      if (this.scan.seen.has(k)) this.collision = true
+      else this.scan.seen.add(k)
+    }
     for (const k of Object.keys(p.totals) as (keyof Totals)[]) this.totals[k] += p.totals[k]
     this.errorCount += p.errorCount
     for (const e of p.errors) if (this.errors.length < MAX_ERRORS) this.errors.push(e)
@@ -458,6 +482,11 @@ export class RootWalk {
       const st: StatLike = { ...l.stat, size: l.stat.size ?? 0n, ino: l.stat.ino ?? 0n, isDirectory: () => false, isSymbolicLink: () => kind === 'symlinks', isFile: () => kind === 'files' }
       this.count(st, l.path, l.bucket === undefined ? undefined : this.node(l.bucket), l.name)
     }
+  }
+
+  /** A worker reached a directory the scan had counted: the merged sums are not du's. */
+  get collided(): boolean {
+    return this.collision
   }
 
   /** The bucket of a key, or a stand-in until its definition arrives (or for one made elsewhere). */
@@ -509,7 +538,7 @@ export class RootWalk {
       const st = s.value as StatLike
       const isDir = st.isDirectory()
       if (isDir && inside(dir.chain, st.dev ?? 0n, st.ino)) continue
-      if (this.deferLinks && !isDir && (st.nlink ?? 1n) > 1n) {
+      if (this.deferLinks && !isDir && ((st.nlink ?? 1n) > 1n || (this.scan.watch.size > 0 && this.scan.watch.has(keyOf(st))))) {
         this.deferLink(st, full, dir.bucket, name)
         continue
       }
@@ -517,6 +546,7 @@ export class RootWalk {
         out?.tree.refused(out.dir, nameBytes, st, this.refusal(st))
         continue
       }
+      if (isDir && this.reportDirs) this.dirKeys.push(keyOf(st))
       if (isDir) {
         const bucket = this.bucket(dir.bucket, dir.depth + 1, full)
         this.count(st, full, bucket, name)

@@ -21,7 +21,7 @@ function failed(error: unknown): FsAnswer {
 }
 
 /** With the real fs, paths are Buffers: names that are not UTF-8 survive the round trip. */
-export async function runNodeAsync(walk: Walk): Promise<void> {
+export async function runNodeAsync<T>(walk: Generator<FsCall, T, FsAnswer>): Promise<T> {
   let step = walk.next(undefined as unknown as FsAnswer)
   while (!step.done) {
     const call = step.value
@@ -34,6 +34,7 @@ export async function runNodeAsync(walk: Walk): Promise<void> {
     }
     step = walk.next(a)
   }
+  return step.value
 }
 
 /** Answers with fs's sync calls, on this thread (a worker's, or dirsizeSync's); gives the walk's value. */

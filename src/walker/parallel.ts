@@ -8,10 +8,12 @@
  * the root's RootWalk merges: sums, errors, buckets, top files, and the hard-linked entries
  * it decides here, so the one link set stays on this thread, in root order.
  *
- * Only scans whose roots share nothing but the link set go parallel: one root, or several
- * with countLinks, and no followSymlinks (under -L, or across several roots, a directory
- * must be admitted once across threads before anyone enters it). The others, and a caller's
- * own fs (it cannot cross into a worker), walk serially (scan-ts.ts).
+ * Several roots (without countLinks) count a directory once across them: the workers list
+ * the directories they admitted, the root's thread checks them against the scan's set, and
+ * a root where one was counted before (roots that overlap, a bind mount reached twice) is
+ * undone and walked again serially on this thread, with async calls. followSymlinks walks
+ * serially (there most directories could be reached twice), and so does a caller's own fs
+ * (it cannot cross into a worker) (scan-ts.ts).
  *
  * Internal settings, read once (the benchmark and the tests set them):
  * DIRSIZE_TS_SERIAL: entries walked on the calling thread before workers start (SERIAL_ENTRIES);
@@ -29,8 +31,8 @@ import type { Normalized } from '../options'
 import { entryCount, TOTAL_KEYS, zeroTotals } from '../result'
 import type { Totals } from '../types'
 
-import { type DirWork, independentRoots, RootWalk, StrictError, toWire, type WalkRoot, type WalkSetup } from './core'
-import { runNodeSync } from './drivers'
+import { type DirWork, RootWalk, rootOf, sharedRoots, StrictError, toWire, type WalkRoot, type WalkSetup } from './core'
+import { runNodeAsync, runNodeSync } from './drivers'
 import { CONTROL, dirOut, errorBack, type FromWorker, partialBack, type ToWorker, type WireDir, type WorkerSetup } from './wire'
 
 /**
@@ -69,7 +71,7 @@ export function workersStarted(): number {
 
 /** Whether a scan can walk in parallel (see the module doc). */
 export function parallelFits(n: Normalized): boolean {
-  return !settings.never && !n.followSymlinks && (n.roots.length === 1 || n.countLinks)
+  return !settings.never && !n.followSymlinks
 }
 
 /**
@@ -83,6 +85,21 @@ export function workerCount(n: Normalized): number {
   return Math.min(n.threads ?? settings.defaultWorkers, MAX_WORKERS)
 }
 
+/** The link set, with a journal of what one root added: a root walked again undoes it. */
+class JournalSet extends Set<string> {
+  journal: string[] | undefined
+
+  override add(key: string): this {
+    this.journal?.push(key)
+    return super.add(key)
+  }
+
+  undo(): void {
+    for (const k of this.journal ?? []) this.delete(k)
+    this.journal = []
+  }
+}
+
 /** One parallel scan: its roots in order, its workers (started when first needed), its stop. */
 export class ParallelWalk {
   private readonly control = new SharedArrayBuffer(CONTROL.size * 4)
@@ -90,6 +107,8 @@ export class ParallelWalk {
   private readonly liveShared = new SharedArrayBuffer((TOTAL_KEYS.length + 1) * 8)
   private readonly counters = new BigInt64Array(this.liveShared)
   private workers: Worker[] | undefined
+  /** What the workers need to know of the scan's roots. */
+  private scanWide = { dirsOnce: false, watch: [] as string[] }
   /** Settles the root being walked by workers at once when the scan stops. */
   private interrupt: (() => void) | undefined
 
@@ -121,14 +140,25 @@ export class ParallelWalk {
     const budget = settings.serialEntries
     // The calling thread's share ends between two directories, once the budget is spent.
     const between = (): boolean => entryCount(live) + BigInt(live.errors) >= budget
-    const { shared, rootOf } = independentRoots(this.n, { ...setup, between })
+    const seen = new JournalSet()
+    const shared = runNodeSync(sharedRoots(this.n, { ...setup, between }, seen))
+    this.scanWide = { dirsOnce: shared.dirsOnce, watch: [...shared.watch] }
     try {
       for (const root of this.n.roots) {
+        seen.journal = []
         const walk = new RootWalk(rootOf(root), shared, 'm')
         const stack = runNodeSync(walk.begin())
         if (stack && runNodeSync(walk.drain(stack)) === 'paused') await this.onWorkers(walk, stack)
         if (setup.stopped?.()) return
-        each(walk.finished())
+        if (!walk.collided) {
+          each(walk.finished())
+          continue
+        }
+        // The progress counters keep what the undone walk counted: they only ever grow.
+        seen.undo()
+        const again = await runNodeAsync(new RootWalk(rootOf(root), { ...shared, setup }).walk())
+        if (setup.stopped?.()) return
+        each(again)
       }
     } finally {
       await this.close(Atomics.load(this.flags, CONTROL.stop) === 0)
@@ -143,7 +173,7 @@ export class ParallelWalk {
     const count = workerCount(this.n)
     this.workers = []
     for (let id = 0; id < count; id++) {
-      const workerData: WorkerSetup = { n, control: this.control, live: this.liveShared, id, perEntry: settings.perEntry, chunkDirs: settings.chunkDirs }
+      const workerData: WorkerSetup = { n, control: this.control, live: this.liveShared, id, ...this.scanWide, perEntry: settings.perEntry, chunkDirs: settings.chunkDirs }
       this.workers.push(new Worker(file, { workerData }))
       started++
     }

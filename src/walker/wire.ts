@@ -21,6 +21,10 @@ export interface WorkerSetup {
   control: SharedArrayBuffer
   live: SharedArrayBuffer
   id: number
+  /** Several roots without countLinks: a directory counts once, its key reported. */
+  dirsOnce: boolean
+  /** The roots that are not directories (the watch set's keys). */
+  watch: string[]
   perEntry: boolean
   chunkDirs: number
 }
@@ -97,6 +101,7 @@ export function errorBack(e: WirePartial['errors'][number]): WalkError {
 
 export function partialOut(p: RootPartial): WirePartial {
   return {
+    dirs: p.dirs,
     totals: p.totals,
     errorCount: p.errorCount,
     errors: p.errors.map(errorOut),
@@ -108,6 +113,7 @@ export function partialOut(p: RootPartial): WirePartial {
 
 export function partialBack(p: WirePartial): RootPartial {
   return {
+    dirs: p.dirs,
     totals: p.totals,
     errorCount: p.errorCount,
     errors: p.errors.map(errorBack),

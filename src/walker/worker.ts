@@ -12,7 +12,8 @@ import { RootWalk, StrictError, toWire, type WalkSetup } from './core'
 import { runNodeSync } from './drivers'
 import { CONTROL, dirBack, dirOut, errorOut, type FromWorker, partialOut, type ToWorker, type WorkerSetup } from './wire'
 
-const { n, control, live, id, perEntry, chunkDirs } = workerData as WorkerSetup
+const { n, control, live, id, perEntry, chunkDirs, dirsOnce, watch } = workerData as WorkerSetup
+const scanWide = { dirsOnce, watch: new Set(watch) }
 const options: Normalized = n
 const flags = new Int32Array(control)
 const counters = new BigInt64Array(live)
@@ -58,7 +59,7 @@ port.on('message', (m: ToWorker) => {
       return false
     },
   }
-  const sub = RootWalk.subtrees(options, setup, m.rootDev, `w${id}.${chunks++}.`, m.dirs.map(dirBack))
+  const sub = RootWalk.subtrees(options, setup, scanWide, m.rootDev, `w${id}.${chunks++}.`, m.dirs.map(dirBack))
   walk = sub.walk
   try {
     runNodeSync(walk.drain(sub.stack))
