@@ -86,8 +86,9 @@ export async function scanTs(n: Normalized, extras: TsScanExtras = {}): Promise<
   let failed: { error: unknown } | undefined
   let timer: NodeJS.Timeout | undefined
   const pacer = onProgress ? new ProgressPacer(onProgress, n.progressIntervalMs) : undefined
-  // The export's tree is written as the walk goes, on this thread: that walk stays serial.
-  const parallel = !extras.fs && !extras.export && parallelFits(n) ? new ParallelWalk(n, { buffers: true, live, stopped: () => stopped() }) : undefined
+  // A caller's fs or path joiner cannot cross into a worker, and the export's tree is
+  // written as the walk goes, on this thread: those walks stay serial.
+  const parallel = !extras.fs && !extras.join && !extras.export && parallelFits(n) ? new ParallelWalk(n, { buffers: true, live, stopped: () => stopped() }) : undefined
   const tick = (): void => {
     try {
       const now = parallel ? parallel.progress() : live
