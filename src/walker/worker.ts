@@ -7,6 +7,7 @@
 import { parentPort, workerData } from 'node:worker_threads'
 
 import type { Normalized } from '../options'
+import { TOTAL_KEYS } from '../result'
 
 import { RootWalk, StrictError, toWire, type WalkSetup } from './core'
 import { runNodeSync } from './drivers'
@@ -29,7 +30,8 @@ function send(m: FromWorker): void {
 
 port.on('message', (m: ToWorker) => {
   const mine = { bytes: 0n, diskBytes: 0n, files: 0n, dirs: 0n, symlinks: 0n, others: 0n, errors: 0 }
-  const keys = ['bytes', 'diskBytes', 'files', 'dirs', 'symlinks', 'others'] as const
+  // The shared counters' slots, in the order the root's thread reads them (ParallelWalk.progress).
+  const keys = TOTAL_KEYS
   let entries = 0
   const publish = (): void => {
     keys.forEach((k, i) => {
