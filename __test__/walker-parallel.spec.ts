@@ -1,5 +1,5 @@
 /**
- * The TypeScript walker on worker threads through the same suites as walker-typescript.spec.ts:
+ * The TypeScript walker on worker threads through the suites of walker-typescript.spec.ts that scan (not the loader's):
  * every tree goes to the workers (no entry walked on the calling thread first), at 1 worker
  * (`threads: 1`) and at 2 (the default, pinned here).
  */
@@ -11,3 +11,4 @@ require('./edges.spec')
 require('./options.spec')
 require('./exclude.spec')
 require('./inputs.spec')
+require('./groups.spec')

@@ -17,7 +17,7 @@ import type { LargeFile, RootResult, ScanError, Totals, TreeEntry } from '../typ
 
 import { duChild, duRoot, Exclude } from './exclude'
 import type { ExportDir, ExportTree, Refused } from './export'
-import { filtering, Grouper, type KindKey, Names, selects, type StatTimes } from './groups'
+import { filtering, Grouper, type GroupSums, type KindKey, Names, selects, type StatTimes } from './groups'
 
 /** What the walker needs of a stat result (Node's BigIntStats has it all). */
 export interface StatLike extends StatTimes {
@@ -232,6 +232,8 @@ export interface RootPartial {
   buckets: BucketPart[]
   largest: WalkLargeFile[]
   links: LinkPart[]
+  /** groupBy's sums (Maps cross to the root's thread as they are). */
+  groups?: GroupSums
 }
 
 /** Walks every root in order (one hard-link set for all), yielding to `each` as roots finish. */
@@ -440,7 +442,7 @@ export class RootWalk {
       b.sent = true
       b.bytes = b.diskBytes = b.files = 0n
     }
-    const p: RootPartial = { dirs: this.dirKeys, totals: this.totals, errors: this.errors, errorCount: this.errorCount, buckets, largest: this.largest.sorted(), links: this.links }
+    const p: RootPartial = { groups: this.grouper?.take(), dirs: this.dirKeys, totals: this.totals, errors: this.errors, errorCount: this.errorCount, buckets, largest: this.largest.sorted(), links: this.links }
     this.dirKeys = []
     this.totals = zeroTotals()
     this.errors = []
@@ -475,6 +477,7 @@ export class RootWalk {
       node.files += b.files
     }
     for (const f of p.largest) this.largest.offer(f)
+    if (p.groups) this.grouper?.merge(p.groups)
     for (const l of p.links) {
       if (this.scan.seen.has(l.key)) continue
       this.scan.seen.add(l.key)

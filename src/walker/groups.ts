@@ -81,12 +81,40 @@ interface Sum {
   diskBytes: bigint
 }
 
+/** A walk's group sums by key, as a worker hands them to its root's thread (parallel.ts). */
+export type GroupSums = Map<GroupKey, Map<string, Sum & { id?: number }>>
+
 /** One root's groups being gathered. */
 export class Grouper {
   private readonly sums = new Map<GroupKey, Map<string, Sum & { id?: number }>>()
 
   constructor(private readonly keys: readonly GroupKey[], private readonly now: number, private readonly time: 'mtime' | 'atime' | 'ctime') {
     for (const k of keys) this.sums.set(k, new Map())
+  }
+
+  /** The sums since the last call, handed on and forgotten here (a worker's partial). */
+  take(): GroupSums {
+    const taken = new Map(this.sums)
+    for (const k of this.keys) this.sums.set(k, new Map())
+    return taken
+  }
+
+  /** Adds another walk's sums for the same keys (a worker's partial). */
+  merge(other: GroupSums): void {
+    for (const [by, groups] of other) {
+      const map = this.sums.get(by)
+      if (!map) continue
+      for (const [key, s] of groups) {
+        const sum = map.get(key)
+        if (!sum) {
+          map.set(key, { ...s })
+          continue
+        }
+        sum.files += s.files
+        sum.bytes += s.bytes
+        sum.diskBytes += s.diskBytes
+      }
+    }
   }
 
   /** `diskBytes`: the allocated size when it is not `blocks` (a saved scan's dsize). */

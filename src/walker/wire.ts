@@ -101,6 +101,7 @@ export function errorBack(e: WirePartial['errors'][number]): WalkError {
 
 export function partialOut(p: RootPartial): WirePartial {
   return {
+    groups: p.groups,
     dirs: p.dirs,
     totals: p.totals,
     errorCount: p.errorCount,
@@ -113,6 +114,7 @@ export function partialOut(p: RootPartial): WirePartial {
 
 export function partialBack(p: WirePartial): RootPartial {
   return {
+    groups: p.groups,
     dirs: p.dirs,
     totals: p.totals,
     errorCount: p.errorCount,
