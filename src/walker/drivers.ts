@@ -1,6 +1,8 @@
 /** Runs the walker's file-system calls: async (fs.promises or a caller's fs) or sync. */
 import fs from 'node:fs'
 
+import type { Normalized } from '../options'
+
 import type { FsAnswer, FsCall, FsPath, StatLike } from './core'
 
 /** The fs a caller may pass (get-folder-size's shape): promise-returning lstat and readdir. */
@@ -37,14 +39,84 @@ export async function runNodeAsync<T>(walk: Generator<FsCall, T, FsAnswer>): Pro
   return step.value
 }
 
-/** Answers with fs's sync calls, on this thread (a worker's, or dirsizeSync's); gives the walk's value. */
-export function runNodeSync<T>(walk: Generator<FsCall, T, FsAnswer>): T {
+/**
+ * Whether a scan reads no file times (no age groups, no time filter; the export, which reads
+ * mtime, never walks with runNodeSync). Then number Stats serve (leanStat): BigIntStats
+ * cost ~7% more per lstat on the Linux tree, building 4 Dates and 4 nanosecond BigInts an
+ * entry, and a number mtimeMs cannot give the exact second the times need.
+ */
+export function timesUnread(n: Normalized): boolean {
+  return !n.groupBy.includes('age') && n.filter?.olderThan === undefined && n.filter?.newerThan === undefined
+}
+
+const DIR = 1
+const LINK = 2
+const FILE = 3
+const OTHER = 4
+
+/** A number Stats' fields as the walker takes them (bigint), with no times. */
+class LeanStat implements StatLike {
+  size: bigint
+  blocks: bigint
+  dev: bigint
+  ino: bigint
+  nlink: bigint
+  uid: bigint
+  gid: bigint
+  mode: bigint
+  private readonly kind: number
+
+  constructor(s: fs.Stats) {
+    this.size = BigInt(s.size)
+    this.blocks = BigInt(s.blocks)
+    this.dev = BigInt(s.dev)
+    this.ino = BigInt(s.ino)
+    this.nlink = BigInt(s.nlink)
+    this.uid = BigInt(s.uid)
+    this.gid = BigInt(s.gid)
+    this.mode = BigInt(s.mode)
+    this.kind = s.isDirectory() ? DIR : s.isSymbolicLink() ? LINK : s.isFile() ? FILE : OTHER
+  }
+
+  isDirectory(): boolean {
+    return this.kind === DIR
+  }
+
+  isSymbolicLink(): boolean {
+    return this.kind === LINK
+  }
+
+  isFile(): boolean {
+    return this.kind === FILE
+  }
+}
+
+/**
+ * The stat as number Stats, or as BigIntStats when a number may have been rounded (a double
+ * holds integers exactly only up to 2^53: an inode number on some file systems, a sparse
+ * file's size). A value past that is still read as past it, so the check cannot miss.
+ */
+function leanStat(path: FsPath, follow: boolean): StatLike {
+  const s = follow ? fs.statSync(path) : fs.lstatSync(path)
+  const max = Number.MAX_SAFE_INTEGER
+  if (s.ino > max || s.size > max || s.blocks > max || s.dev > max || s.nlink > max) {
+    return follow ? fs.statSync(path, { bigint: true }) : fs.lstatSync(path, { bigint: true })
+  }
+  return new LeanStat(s)
+}
+
+/**
+ * Answers with fs's sync calls, on this thread (a worker's, or dirsizeSync's); gives the
+ * walk's value. `lean` (timesUnread): number Stats where they are exact.
+ */
+export function runNodeSync<T>(walk: Generator<FsCall, T, FsAnswer>, lean = false): T {
   let step = walk.next(undefined as unknown as FsAnswer)
   while (!step.done) {
     const call = step.value
     let a: FsAnswer
     try {
       if (call.op === 'readdir') a = answer(fs.readdirSync(call.path, { encoding: 'buffer' }))
+      else if (lean) a = answer(leanStat(call.path, call.op === 'stat'))
       else if (call.op === 'lstat') a = answer(fs.lstatSync(call.path, { bigint: true }))
       else a = answer(fs.statSync(call.path, { bigint: true }))
     } catch (e) {

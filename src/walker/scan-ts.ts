@@ -13,7 +13,7 @@ import { groupsOf, mergeGroups, type RawGroupList } from '../groups'
 import type { Num, Result, RootResult, ScanError } from '../types'
 
 import { type Joiner, StrictError, type WalkError, type WalkRoot, walkRoots } from './core'
-import { type AsyncFs, runCustomAsync, runNodeAsync, runNodeSync } from './drivers'
+import { type AsyncFs, runCustomAsync, runNodeAsync, runNodeSync, timesUnread } from './drivers'
 import type { ExportTree } from './export'
 import { ParallelWalk, parallelFits } from './parallel'
 
@@ -129,7 +129,7 @@ export function scanTsSync(n: Normalized): Result<Num> {
   const started = performance.now()
   const collect = collector(n, numberer(n))
   try {
-    runNodeSync(walkRoots(n, { buffers: true }, collect.each))
+    runNodeSync(walkRoots(n, { buffers: true }, collect.each), timesUnread(n))
   } catch (e) {
     throw e instanceof StrictError ? strictError(e) : e
   }

@@ -8,8 +8,11 @@ import type { Normalized } from '../options'
 
 import type { DirWire, RootPartial, WalkError } from './core'
 
-/** The Int32 slots of the control SharedArrayBuffer: the stop flag, and how many workers want work. */
-export const CONTROL = { stop: 0, hungry: 1, size: 2 } as const
+/**
+ * The Int32 slots of the control SharedArrayBuffer: the stop flag, how many workers want
+ * work, and how many are ready for it (started, listening).
+ */
+export const CONTROL = { stop: 0, hungry: 1, ready: 2, size: 3 } as const
 
 /**
  * A worker's start: the options (those a worker reads: no callback, no signal, no root), the

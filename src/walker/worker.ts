@@ -10,12 +10,13 @@ import type { Normalized } from '../options'
 import { TOTAL_KEYS } from '../result'
 
 import { RootWalk, StrictError, toWire, type WalkSetup } from './core'
-import { runNodeSync } from './drivers'
+import { runNodeSync, timesUnread } from './drivers'
 import { CONTROL, dirBack, dirOut, errorOut, type FromWorker, partialOut, type ToWorker, type WorkerSetup } from './wire'
 
 const { n, control, live, id, perEntry, chunkDirs, dirsOnce, watch } = workerData as WorkerSetup
 const scanWide = { dirsOnce, watch: new Set(watch) }
 const options: Normalized = n
+const lean = timesUnread(options)
 const flags = new Int32Array(control)
 const counters = new BigInt64Array(live)
 const port = parentPort!
@@ -64,7 +65,7 @@ port.on('message', (m: ToWorker) => {
   const sub = RootWalk.subtrees(options, setup, scanWide, m.rootDev, `w${id}.${chunks++}.`, m.dirs.map(dirBack))
   walk = sub.walk
   try {
-    runNodeSync(walk.drain(sub.stack))
+    runNodeSync(walk.drain(sub.stack), lean)
     publish()
     send({ type: 'done', part: partialOut(walk.partial()) })
   } catch (e) {
@@ -73,3 +74,5 @@ port.on('message', (m: ToWorker) => {
     else send({ type: 'crash', message: String((e as Error)?.message ?? e), stack: (e as Error)?.stack })
   }
 })
+// The root's thread walks on until one worker is here to take over (parallel.ts).
+Atomics.add(flags, CONTROL.ready, 1)
