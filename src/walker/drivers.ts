@@ -54,7 +54,10 @@ const LINK = 2
 const FILE = 3
 const OTHER = 4
 
-/** A number Stats' fields as the walker takes them (bigint), with no times. */
+/**
+ * A number Stats' fields as the walker takes them (bigint), with no times nor mode (the
+ * export's alone, and it does not walk here): each BigInt is an allocation an entry.
+ */
 class LeanStat implements StatLike {
   size: bigint
   blocks: bigint
@@ -63,7 +66,6 @@ class LeanStat implements StatLike {
   nlink: bigint
   uid: bigint
   gid: bigint
-  mode: bigint
   private readonly kind: number
 
   constructor(s: fs.Stats) {
@@ -74,7 +76,6 @@ class LeanStat implements StatLike {
     this.nlink = BigInt(s.nlink)
     this.uid = BigInt(s.uid)
     this.gid = BigInt(s.gid)
-    this.mode = BigInt(s.mode)
     this.kind = s.isDirectory() ? DIR : s.isSymbolicLink() ? LINK : s.isFile() ? FILE : OTHER
   }
 

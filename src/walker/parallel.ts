@@ -16,7 +16,7 @@
  * (it cannot cross into a worker) (scan-ts.ts).
  *
  * Internal settings, read once (the benchmark and the tests set them):
- * DIRSIZE_TS_SERIAL: entries walked on the calling thread before workers start (SERIAL_ENTRIES);
+ * DIRSIZE_TS_SERIAL: entries walked on the calling thread before workers take over (SERIAL_ENTRIES);
  * DIRSIZE_TS_WORKERS: the worker count when `threads` is not given;
  * DIRSIZE_TS_CHUNK: directories per chunk message (CHUNK_DIRS);
  * DIRSIZE_TS_PER_FILE=1: a worker sends its partial after every entry (the benchmark's
@@ -36,7 +36,8 @@ import { runNodeAsync, runNodeSync, timesUnread } from './drivers'
 import { CONTROL, dirOut, errorBack, type FromWorker, partialBack, type ToWorker, type WireDir, type WorkerSetup } from './wire'
 
 /**
- * Entries the calling thread walks before it hands the rest to workers. Measured here: a
+ * Entries the calling thread walks before it hands the rest to workers (at least: it walks
+ * on until one is ready, see SERIAL_CAP; it starts them half way). Measured here: a
  * worker takes 21 ms at best from start to its first message (86 ms median on a loaded
  * machine), a sync walk ~5 us an entry (the Linux tree's 84k in ~430 ms). So a tree this
  * small is done in ~10 ms, before one worker could answer, and the event loop is held about
