@@ -17,25 +17,10 @@ import type { LargeFile, RootResult, ScanError, Totals, TreeEntry } from '../typ
 
 import { duChild, duRoot, Exclude } from './exclude'
 import type { ExportDir, ExportTree, Refused } from './export'
-import { filtering, Grouper, type GroupSums, type KindKey, Names, selects, type StatTimes } from './groups'
+import { filtering, Grouper, type GroupSums, type KindKey, Names, selects } from './groups'
+import type { StatLike } from './stat'
 
-/** What the walker needs of a stat result (Node's BigIntStats has it all). */
-export interface StatLike extends StatTimes {
-  isDirectory(): boolean
-  // A caller's fs may give only what get-folder-size asks for (isDirectory, ino, size).
-  isFile?(): boolean
-  isSymbolicLink?(): boolean
-  size: bigint
-  blocks?: bigint
-  dev?: bigint
-  ino: bigint
-  nlink?: bigint
-  // For ncdu's extended export only.
-  uid?: bigint
-  gid?: bigint
-  mode?: bigint
-  mtimeMs?: bigint
-}
+export type { StatLike } from './stat'
 
 /** A path: a Buffer with the real file system (exact bytes), a string with a caller's fs. */
 export type FsPath = string | Buffer

@@ -7,21 +7,7 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 
-
-/** What the export reads of an entry's stat (core.ts's StatLike has it; declared here so neither imports the other). */
-interface StatLike {
-  isDirectory(): boolean
-  isFile?(): boolean
-  size: bigint
-  blocks?: bigint
-  dev?: bigint
-  ino: bigint
-  nlink?: bigint
-  uid?: bigint
-  gid?: bigint
-  mode?: bigint
-  mtimeMs?: bigint
-}
+import type { StatLike } from './stat'
 
 /** Bytes per chunk, as the native writer's. */
 const CHUNK = 256 * 1024
