@@ -22,16 +22,8 @@ export const SAVED_ERRNO = -4094
 const SAVED_MESSAGE = 'could not be read when the scan was saved (the export keeps no reason)'
 const MAX_ERRORS = 10_000
 
-/** Where a file stopped being readable (the native `LoadError`'s fields). */
-export interface LoadErrorInfo {
-  file: string | Buffer
-  message: string
-  errno: number
-  offset: number
-  line: number
-  column: number
-  gzip: boolean
-}
+/** Where a file stopped being readable: the native loader's `LoadError`, declared once (binding.d.ts). */
+export type LoadErrorInfo = import('../../binding').LoadError
 
 export class LoadFailed extends Error {
   constructor(readonly info: LoadErrorInfo) {
