@@ -15,13 +15,20 @@
  * serially (there most directories could be reached twice), and so does a caller's own fs
  * (it cannot cross into a worker) (scan-ts.ts).
  *
+ * Workers outlive their scan: a scan that ends whole hands them back (up to one per core),
+ * idle and unref'd (they hold no process open), and the next scan takes them, with their compiled code (a new
+ * worker costs ~20-45 ms to start here, and walks its first thousands of entries in V8's
+ * interpreter). Idle for IDLE_MS, they end. A scan that stops short (abort, an error) ends
+ * its workers instead, since one may still be in a sync call.
+ *
  * Internal settings, read once (the benchmark and the tests set them):
  * DIRSIZE_TS_SERIAL: entries walked on the calling thread before workers take over (SERIAL_ENTRIES);
  * DIRSIZE_TS_WORKERS: the worker count when `threads` is not given;
  * DIRSIZE_TS_CHUNK: directories per chunk message (CHUNK_DIRS);
  * DIRSIZE_TS_PER_FILE=1: a worker sends its partial after every entry (the benchmark's
  * "one message per file" row, to show what messages cost);
- * DIRSIZE_TS_PARALLEL=0: no workers, the async serial walk (the benchmark's serial row).
+ * DIRSIZE_TS_PARALLEL=0: no workers, the async serial walk (the benchmark's serial row);
+ * DIRSIZE_TS_IDLE_MS: how long an idle worker is kept (IDLE_MS).
  */
 import os from 'node:os'
 import path from 'node:path'
@@ -33,7 +40,7 @@ import type { Totals } from '../types'
 
 import { type DirWork, RootWalk, rootOf, sharedRoots, StrictError, toWire, type WalkRoot, type WalkSetup } from './core'
 import { runNodeAsync, runNodeSync, timesUnread } from './drivers'
-import { CONTROL, dirOut, errorBack, type FromWorker, partialBack, type ToWorker, type WireDir, type WorkerSetup } from './wire'
+import { CONTROL, dirOut, errorBack, type FromWorker, partialBack, type ToWorker, type WireDir } from './wire'
 
 /**
  * Entries the calling thread walks before it hands the rest to workers (at least: it walks
@@ -59,6 +66,13 @@ const SERIAL_CAP = 8
  */
 const CHUNK_DIRS = 64
 
+/**
+ * How long a worker is kept idle after a scan for the next one. Long enough for scans in a
+ * row (a watcher, a build step, the drop-ins called per folder); short enough that a process
+ * that scanned once does not keep ~10 MiB a worker for long.
+ */
+const IDLE_MS = 5000
+
 function envInt(name: string, fallback: number, min: number): number {
   const v = process.env[name]
   if (v === undefined || v === '') return fallback
@@ -72,13 +86,70 @@ const settings = {
   chunkDirs: envInt('DIRSIZE_TS_CHUNK', CHUNK_DIRS, 1),
   perEntry: process.env.DIRSIZE_TS_PER_FILE === '1',
   never: process.env.DIRSIZE_TS_PARALLEL === '0',
+  idleMs: envInt('DIRSIZE_TS_IDLE_MS', IDLE_MS, 0),
 }
 
-let started = 0
+/** The workers between scans: idle, unref'd, ended together when the last scan is IDLE_MS old. */
+const pool = {
+  idle: [] as Worker[],
+  started: 0,
+  handedOver: 0,
+  timer: undefined as NodeJS.Timeout | undefined,
+  nextId: 0,
 
-/** Worker threads started by this module so far (the tests check that small trees start none). */
-export function workersStarted(): number {
-  return started
+  /** `count` workers for a scan: idle ones first, then new ones. */
+  take(count: number): Worker[] {
+    const workers = this.idle.splice(0, count)
+    for (const w of workers) w.ref()
+    const file = path.join(__dirname, `worker${path.extname(__filename)}`)
+    while (workers.length < count) {
+      const w = new Worker(file, { workerData: this.nextId++ })
+      // An idle worker that fails (it should not) leaves the pool; a scan's own listeners
+      // answer for one that fails while it walks.
+      w.on('error', () => undefined).on('exit', () => this.drop(w))
+      workers.push(w)
+      this.started++
+    }
+    if (this.idle.length === 0) this.disarm()
+    return workers
+  },
+
+  /**
+   * Workers of a scan that ended whole, listening for nothing, kept for the next: as many as
+   * the default scan takes (one per core), so a scan with `threads: 64` leaves no 64 isolates
+   * idle; the others end.
+   */
+  keep(workers: Worker[]): void {
+    const room = Math.max(0, settings.defaultWorkers - this.idle.length)
+    for (const w of workers.slice(room)) void w.terminate().catch(() => undefined)
+    for (const w of workers.slice(0, room)) w.unref()
+    this.idle.push(...workers.slice(0, room))
+    this.disarm()
+    this.timer = setTimeout(() => {
+      this.timer = undefined
+      for (const w of this.idle.splice(0)) void w.terminate().catch(() => undefined)
+    }, settings.idleMs)
+    this.timer.unref()
+  },
+
+  drop(w: Worker): void {
+    const at = this.idle.indexOf(w)
+    if (at >= 0) this.idle.splice(at, 1)
+  },
+
+  disarm(): void {
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = undefined
+  },
+}
+
+/**
+ * What the workers did so far in this process: threads started, roots handed to them, and
+ * how many are idle now, kept for the next scan (the tests check that a small tree uses none,
+ * that a later scan starts none).
+ */
+export function workerStats(): { started: number; handedOver: number; idle: number } {
+  return { started: pool.started, handedOver: pool.handedOver, idle: pool.idle.length }
 }
 
 /** Whether a scan can walk in parallel (see the module doc). */
@@ -167,6 +238,7 @@ export class ParallelWalk {
     const shared = runNodeSync(sharedRoots(this.n, { ...setup, between }, seen), lean)
     this.scanWide = { dirsOnce: shared.dirsOnce, watch: [...shared.watch] }
     ready = true
+    let whole = false
     try {
       for (const root of this.n.roots) {
         seen.journal = []
@@ -184,8 +256,9 @@ export class ParallelWalk {
         if (setup.stopped?.()) return
         each(again)
       }
+      whole = true
     } finally {
-      this.close()
+      this.close(whole)
     }
   }
 
@@ -193,20 +266,16 @@ export class ParallelWalk {
     if (this.workers) return this.workers
     // The callbacks and the signal cannot cross (nor do the workers need them), nor the roots.
     const n: Normalized = { ...this.n, signal: undefined, onProgress: undefined, onRoot: undefined, roots: [] }
-    const file = path.join(__dirname, `worker${path.extname(__filename)}`)
-    const count = workerCount(this.n)
-    this.workers = []
-    for (let id = 0; id < count; id++) {
-      const workerData: WorkerSetup = { n, control: this.control, live: this.liveShared, id, ...this.scanWide, perEntry: settings.perEntry, chunkDirs: settings.chunkDirs }
-      this.workers.push(new Worker(file, { workerData }))
-      started++
-    }
+    const scan: ToWorker = { type: 'scan', scan: { n, control: this.control, live: this.liveShared, ...this.scanWide, perEntry: settings.perEntry, chunkDirs: settings.chunkDirs } }
+    this.workers = pool.take(workerCount(this.n))
+    for (const w of this.workers) w.postMessage(scan)
     return this.workers
   }
 
   /** Workers walk what is left of a root; resolves when all are idle with nothing queued. */
   private onWorkers(walk: RootWalk, stack: DirWork[]): Promise<void> {
     const workers = this.start()
+    pool.handedOver++
     const rootDev = walk.dev
     const size = Math.max(1, Math.min(settings.chunkDirs, Math.ceil(stack.length / workers.length)))
     const queue: WireDir[][] = []
@@ -223,9 +292,7 @@ export class ParallelWalk {
         // and its answer is no longer wanted (close() ends it).
         if (settled || (busy.size > 0 && !stopped())) return
         settled = true
-        for (const w of workers) {
-          w.removeAllListeners('message').removeAllListeners('error').removeAllListeners('exit')
-        }
+        for (const [w, on] of listeners) w.off('message', on.message).off('error', on.error).off('exit', on.exit)
         this.interrupt = undefined
         if (failure) reject(failure)
         else resolve()
@@ -235,7 +302,7 @@ export class ParallelWalk {
         while (!stopped() && queue.length > 0 && idle.length > 0) {
           const w = idle.pop()!
           busy.add(w)
-          const m: ToWorker = { dirs: queue.shift()!, rootDev }
+          const m: ToWorker = { type: 'dirs', dirs: queue.shift()!, rootDev }
           w.postMessage(m)
         }
         Atomics.store(this.flags, CONTROL.hungry, stopped() ? 0 : Math.max(0, idle.length - queue.length))
@@ -248,42 +315,48 @@ export class ParallelWalk {
         dispatch()
       }
       this.interrupt = dispatch
+      const listeners = new Map<Worker, { message: (m: FromWorker) => void; error: (e: Error) => void; exit: (code: number) => void }>()
       for (const w of workers) {
-        w.on('message', (m: FromWorker) => {
-          if (m.type === 'dirs') {
-            queue.push(m.dirs)
-          } else if (m.type === 'part') {
-            walk.merge(partialBack(m.part))
-            return
-          } else if (m.type === 'done') {
-            walk.merge(partialBack(m.part))
-            busy.delete(w)
-            idle.push(w)
-          } else if (m.type === 'strict') {
-            return fail(w, new StrictError(errorBack(m.error)))
-          } else {
-            const e = new Error(`dirsize: a walker thread failed: ${m.message}`)
-            if (m.stack) e.stack = m.stack
-            return fail(w, e)
-          }
-          dispatch()
-        })
-        w.on('error', (e) => fail(w, e))
-        w.on('exit', (code) => fail(w, new Error(`dirsize: a walker thread exited (code ${code})`)))
+        const on = {
+          message: (m: FromWorker): void => {
+            if (m.type === 'dirs') {
+              queue.push(m.dirs)
+            } else if (m.type === 'part') {
+              walk.merge(partialBack(m.part))
+              return
+            } else if (m.type === 'done') {
+              walk.merge(partialBack(m.part))
+              busy.delete(w)
+              idle.push(w)
+            } else if (m.type === 'strict') {
+              return fail(w, new StrictError(errorBack(m.error)))
+            } else {
+              const e = new Error(`dirsize: a walker thread failed: ${m.message}`)
+              if (m.stack) e.stack = m.stack
+              return fail(w, e)
+            }
+            dispatch()
+          },
+          error: (e: Error): void => fail(w, e),
+          exit: (code: number): void => fail(w, new Error(`dirsize: a walker thread exited (code ${code})`)),
+        }
+        listeners.set(w, on)
+        w.on('message', on.message).on('error', on.error).on('exit', on.exit)
       }
       dispatch()
     })
   }
 
   /**
-   * Ends every worker: the process then exits by itself, after a stop or an error too. It
-   * does not wait for them to end (~6 ms on the Linux tree's scan, for nothing: they are
-   * idle after a scan, and after a stop a worker in a sync call ends when the call returns).
+   * After a whole scan the workers go back to the pool, idle. After a stop or an error they
+   * end, not awaited: the process then exits by itself (a worker in a sync call ends when the
+   * call returns).
    */
-  private close(): void {
+  private close(whole: boolean): void {
     const workers = this.workers
     this.workers = undefined
     if (!workers) return
-    for (const w of workers) w.terminate().catch(() => undefined)
+    if (whole) pool.keep(workers)
+    else for (const w of workers) w.terminate().catch(() => undefined)
   }
 }

@@ -9,21 +9,21 @@ import type { Normalized } from '../options'
 import type { DirWire, RootPartial, WalkError } from './core'
 
 /**
- * The Int32 slots of the control SharedArrayBuffer: the stop flag, how many workers want
- * work, and how many are ready for it (started, listening).
+ * The Int32 slots of a scan's control SharedArrayBuffer: the stop flag, how many workers want
+ * work, and how many are ready for it (told of the scan, listening).
  */
 export const CONTROL = { stop: 0, hungry: 1, ready: 2, size: 3 } as const
 
 /**
- * A worker's start: the options (those a worker reads: no callback, no signal, no root), the
- * control flags, the progress counters (bytes, diskBytes, files, dirs, symlinks, others,
- * errors), its id, and the internal settings.
+ * What a worker is told at the start of each scan (a worker outlives its scan, parallel.ts):
+ * the options (those a worker reads: no callback, no signal, no root), the control flags, the
+ * progress counters (bytes, diskBytes, files, dirs, symlinks, others, errors), and the
+ * internal settings.
  */
-export interface WorkerSetup {
+export interface ScanSetup {
   n: Normalized
   control: SharedArrayBuffer
   live: SharedArrayBuffer
-  id: number
   /** Several roots without countLinks: a directory counts once, its key reported. */
   dirsOnce: boolean
   /** The roots that are not directories (the watch set's keys). */
@@ -66,11 +66,8 @@ export type FromWorker =
   | { type: 'strict'; error: WirePartial['errors'][number] }
   | { type: 'crash'; message: string; stack?: string }
 
-/** A chunk of directories for a worker, all of one root. */
-export interface ToWorker {
-  dirs: WireDir[]
-  rootDev?: bigint
-}
+/** Messages to a worker: a scan starts, or a chunk of directories of that scan, all of one root. */
+export type ToWorker = { type: 'scan'; scan: ScanSetup } | { type: 'dirs'; dirs: WireDir[]; rootDev?: bigint }
 
 function out(p: string | Buffer): WirePath {
   // The parallel walk reads the real fs with Buffer paths only; a string is its own UTF-8.

@@ -1,8 +1,9 @@
 /**
- * A worker thread of the parallel TypeScript walk (parallel.ts): it walks the chunks of
- * directories it is sent with fs's sync calls, which block this thread only (not libuv's
- * pool of 4), hands directories back when others are idle, and answers each chunk with what
- * it added to the root (one message per chunk, or per entry in the benchmark's mode).
+ * A worker thread of the parallel TypeScript walk (parallel.ts): told of a scan, it walks the
+ * chunks of directories it is sent with fs's sync calls, which block this thread only (not
+ * libuv's pool of 4), hands directories back when others are idle, and answers each chunk
+ * with what it added to the root (one message per chunk, or per entry in the benchmark's
+ * mode). It outlives its scan, idle, for the next one (parallel.ts keeps it).
  */
 import { parentPort, workerData } from 'node:worker_threads'
 
@@ -11,16 +12,23 @@ import { TOTAL_KEYS } from '../result'
 
 import { RootWalk, StrictError, toWire, type WalkSetup } from './core'
 import { runNodeSync, timesUnread } from './drivers'
-import { CONTROL, dirBack, dirOut, errorOut, type FromWorker, partialOut, type ToWorker, type WorkerSetup } from './wire'
+import { CONTROL, dirBack, dirOut, errorOut, type FromWorker, partialOut, type ScanSetup, type ToWorker } from './wire'
 
-const { n, control, live, id, perEntry, chunkDirs, dirsOnce, watch } = workerData as WorkerSetup
-const scanWide = { dirsOnce, watch: new Set(watch) }
-const options: Normalized = n
-const lean = timesUnread(options)
-const flags = new Int32Array(control)
-const counters = new BigInt64Array(live)
+/** This worker's number, for keys that must differ between workers (the -d buckets it adds). */
+const id = workerData as number
 const port = parentPort!
 let chunks = 0
+
+/** The scan being walked: its setup, as the chunks read it. */
+interface Scan {
+  setup: ScanSetup
+  options: Normalized
+  lean: boolean
+  flags: Int32Array
+  counters: BigInt64Array
+  scanWide: { dirsOnce: boolean; watch: Set<string> }
+}
+let scan: Scan | undefined
 
 /** Entries between two additions into the shared progress counters. */
 const LIVE_EVERY = 256
@@ -29,7 +37,9 @@ function send(m: FromWorker): void {
   port.postMessage(m)
 }
 
-port.on('message', (m: ToWorker) => {
+function walkChunk(s: Scan, dirs: ToWorker & { type: 'dirs' }): void {
+  const { flags, counters, options } = s
+  const { perEntry, chunkDirs } = s.setup
   const mine = { bytes: 0n, diskBytes: 0n, files: 0n, dirs: 0n, symlinks: 0n, others: 0n, errors: 0 }
   // The shared counters' slots, in the order the root's thread reads them (ParallelWalk.progress).
   const keys = TOTAL_KEYS
@@ -62,10 +72,10 @@ port.on('message', (m: ToWorker) => {
       return false
     },
   }
-  const sub = RootWalk.subtrees(options, setup, scanWide, m.rootDev, `w${id}.${chunks++}.`, m.dirs.map(dirBack))
+  const sub = RootWalk.subtrees(options, setup, s.scanWide, dirs.rootDev, `w${id}.${chunks++}.`, dirs.dirs.map(dirBack))
   walk = sub.walk
   try {
-    runNodeSync(walk.drain(sub.stack), lean)
+    runNodeSync(walk.drain(sub.stack), s.lean)
     publish()
     send({ type: 'done', part: partialOut(walk.partial()) })
   } catch (e) {
@@ -73,6 +83,16 @@ port.on('message', (m: ToWorker) => {
     if (e instanceof StrictError) send({ type: 'strict', error: errorOut(e.walkError) })
     else send({ type: 'crash', message: String((e as Error)?.message ?? e), stack: (e as Error)?.stack })
   }
+}
+
+port.on('message', (m: ToWorker) => {
+  if (m.type === 'dirs') {
+    walkChunk(scan!, m)
+    return
+  }
+  const setup = m.scan
+  const flags = new Int32Array(setup.control)
+  scan = { setup, options: setup.n, lean: timesUnread(setup.n), flags, counters: new BigInt64Array(setup.live), scanWide: { dirsOnce: setup.dirsOnce, watch: new Set(setup.watch) } }
+  // The root's thread walks on until one worker is here to take over (parallel.ts).
+  Atomics.add(flags, CONTROL.ready, 1)
 })
-// The root's thread walks on until one worker is here to take over (parallel.ts).
-Atomics.add(flags, CONTROL.ready, 1)
