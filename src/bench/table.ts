@@ -100,7 +100,8 @@ export async function chart(r: BenchResults): Promise<string> {
             {
               mark: 'bar',
               encoding: {
-                y: { field: 'tool', type: 'nominal', sort: null, title: null },
+                // Whole labels: tool names are long, and cut ones ("TypeScript workers…") name nothing.
+                y: { field: 'tool', type: 'nominal', sort: null, title: null, axis: { labelLimit: 0 } },
                 x: { field: 'ms', type: 'quantitative', title: 'ms' },
                 color: { field: 'tool', type: 'nominal', legend: null },
               },
@@ -128,7 +129,7 @@ export async function chart(r: BenchResults): Promise<string> {
           encoding: {
             x: { field: 'workers', type: 'quantitative', scale: { type: 'log', base: 2 }, title: 'workers (threads or processes)' },
             y: { field: 'ms', type: 'quantitative', scale: { type: 'log' }, title: 'ms (log)' },
-            color: { field: 'approach', type: 'nominal', legend: { orient: 'right' } },
+            color: { field: 'approach', type: 'nominal', legend: { orient: 'right', labelLimit: 0 } },
           },
         },
         resolve: { scale: { y: 'independent' } },
