@@ -280,8 +280,11 @@ test.serial('a slow progress callback does not slow the scan, and the last call 
   const slowMs = performance.now() - started
   t.log(`${backend}: ${quick.files} files in ${quickMs.toFixed(0)} ms; with a 50 ms callback ${slowMs.toFixed(0)} ms, ${seen.length} calls`)
   t.is(slow.files, quick.files)
-  // Before, every tick queued up behind the callback: 20x the plain scan.
-  t.true(slowMs < 3 * quickMs + 200, `${slowMs.toFixed(0)} ms against ${quickMs.toFixed(0)} ms`)
+  // Before, every tick queued up behind the callback: 20x the plain scan (a tick a ms, 50 ms
+  // each: seconds here). The margin is wide because the TypeScript walker's plain scan takes
+  // ~80 ms on kept workers, and under CI's load its slow one took 535 ms once: its calling
+  // thread, blocked in the callback, is also the one that hands the workers their chunks.
+  t.true(slowMs < 3 * quickMs + 1000, `${slowMs.toFixed(0)} ms against ${quickMs.toFixed(0)} ms`)
   const last = seen.at(-1)!
   t.deepEqual([last.files, last.dirs, last.bytes, last.diskBytes, last.errors], [slow.files, slow.dirs, slow.bytes, slow.diskBytes, slow.errorCount])
   // Between two ticks, at least 9 times the 50 ms the first took (the final call is not paced).
