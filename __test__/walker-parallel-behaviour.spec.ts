@@ -42,8 +42,8 @@ test.serial('a 100-file tree is walked on the calling thread: no worker starts',
   }
 })
 
-// Idle workers are kept up to one per core (the default scan's count).
-const cores = os.availableParallelism()
+// Idle workers are kept up to one per core (the default scan's count), at most 8.
+const cores = Math.min(os.availableParallelism(), 8)
 
 test.serial('a large tree goes to workers, as many as threads asks; later scans take the idle ones', async (t) => {
   const first = workerStats()
@@ -66,7 +66,7 @@ test.serial('a large tree goes to workers, as many as threads asks; later scans 
   t.is(workerStats().idle, Math.min(3, cores))
 })
 
-test.serial('a scan with many threads leaves no more idle workers than there are cores', async (t) => {
+test.serial('a scan with many threads leaves no more idle workers than there are cores (at most 8)', async (t) => {
   const r = await dirsize(big, { threads: 12 })
   t.is(r.bytes, duBytes(big))
   t.is(workerStats().idle, Math.min(12, cores))
@@ -103,13 +103,22 @@ test.serial('abort while workers walk rejects with AbortError within 100 ms; the
   const ac = new AbortController()
   const before = workerStats().handedOver
   const idleBefore = workerStats().idle
-  const scan = dirsize(big, { threads: 2, signal: ac.signal })
-  // Past the calling thread's first entries: the workers are walking.
-  await new Promise((r) => setTimeout(r, 150))
-  t.true(workerStats().handedOver > before, 'the workers were walking')
-  const at = performance.now()
-  ac.abort()
+  // Aborted from a progress call once the workers walk (past the calling thread's first
+  // entries), however fast the machine walks.
+  let at = 0
+  const scan = dirsize(big, {
+    threads: 2,
+    signal: ac.signal,
+    progressIntervalMs: 5,
+    onProgress: (p) => {
+      if (at === 0 && p.files > 5000 && workerStats().handedOver > before) {
+        at = performance.now()
+        ac.abort()
+      }
+    },
+  })
   const e = await t.throwsAsync(scan)
+  t.true(at > 0, 'aborted while the workers walked')
   t.is(e!.name, 'AbortError')
   const ms = performance.now() - at
   t.log(`rejected ${ms.toFixed(1)} ms after the abort`)
@@ -153,13 +162,43 @@ for (const [when, body] of exits) {
   })
 }
 
+test('a worker that dies while its scan holds it between two roots is not kept: the next scan is whole', (t) => {
+  // The second root holds the first, so it is walked again serially (async) on the calling
+  // thread, while the scan holds its workers listening for nothing: one is ended then.
+  const nm = path.join(repoRoot, 'node_modules')
+  const script = `
+    const wt = require('node:worker_threads'); const all = []
+    wt.Worker = class extends wt.Worker { constructor(...a) { super(...a); all.push(this) } }
+    const p = require('./dist/src/walker/parallel'); const { dirsize } = require('dirsize')
+    const before = p.workerStats().handedOver
+    let killed = false
+    const poll = setInterval(() => {
+      const live = all.filter((w) => w.threadId >= 0)
+      if (!killed && p.workerStats().handedOver >= before + 2 && live.length > 0 && live.every((w) => w.listenerCount('message') === 0)) {
+        killed = true
+        live[0].terminate()
+      }
+    }, 1)
+    dirsize([${JSON.stringify(path.join(nm, 'es-toolkit'))}, ${JSON.stringify(nm)}], { threads: 2 }).then(async () => {
+      clearInterval(poll)
+      await new Promise((r) => setTimeout(r, 100))
+      const hung = setTimeout(() => { console.log('hung'); process.exit(3) }, 30000)
+      const r = await dirsize(${JSON.stringify(nm)}, { threads: 2 })
+      clearTimeout(hung)
+      console.log(killed, r.bytes)
+    })`
+  const r = spawnSync(process.execPath, ['-e', script], { cwd: repoRoot, encoding: 'utf8', timeout: 60_000, env: { ...process.env, DIRSIZE_NATIVE: '0', DIRSIZE_TS_SERIAL: '0' } })
+  t.is(r.status, 0, r.stdout + r.stderr)
+  t.is(r.stdout.trim(), `true ${duBytes(nm)}`)
+})
+
 test('idle workers end after DIRSIZE_TS_IDLE_MS; a scan after that starts new ones', (t) => {
   const script = `const p = require('./dist/src/walker/parallel'); const { dirsize } = require('dirsize')
     dirsize(${JSON.stringify(big)}, { threads: 2 }).then(() => {
       const kept = p.workerStats().idle
       setTimeout(() => dirsize(${JSON.stringify(big)}, { threads: 2 }).then(() => console.log(kept, p.workerStats().started)), 1000)
     })`
-  const r = spawnSync(process.execPath, ['-e', script], { cwd: repoRoot, encoding: 'utf8', timeout: 60_000, env: { ...process.env, DIRSIZE_NATIVE: '0', DIRSIZE_TS_IDLE_MS: '200' } })
+  const r = spawnSync(process.execPath, ['-e', script], { cwd: repoRoot, encoding: 'utf8', timeout: 60_000, env: { ...process.env, DIRSIZE_NATIVE: '0', DIRSIZE_TS_IDLE_MS: '200', DIRSIZE_TS_WORKERS: '2' } })
   t.is(r.status, 0, r.stderr)
   t.is(r.stdout.trim(), '2 4')
 })

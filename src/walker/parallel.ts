@@ -15,11 +15,12 @@
  * serially (there most directories could be reached twice), and so does a caller's own fs
  * (it cannot cross into a worker) (scan-ts.ts).
  *
- * Workers outlive their scan: a scan that ends whole hands them back (up to one per core),
- * idle and unref'd (they hold no process open), and the next scan takes them, with their compiled code (a new
- * worker costs ~20-45 ms to start here, and walks its first thousands of entries in V8's
- * interpreter). Idle for IDLE_MS, they end. A scan that stops short (abort, an error) ends
- * its workers instead, since one may still be in a sync call.
+ * Workers outlive their scan: a scan that ends whole hands them back (up to one per core, at
+ * most KEEP_MAX), idle and unref'd (they hold no process open), and the next scan takes
+ * them, with their compiled code (a new worker costs ~20-45 ms to start here, and walks its
+ * first thousands of entries in V8's interpreter). Idle for IDLE_MS, they end. A scan that
+ * stops short (abort, an error) ends its workers instead, since one may still be in a sync
+ * call.
  *
  * Internal settings, read once (the benchmark and the tests set them):
  * DIRSIZE_TS_SERIAL: entries walked on the calling thread before workers take over (SERIAL_ENTRIES);
@@ -69,9 +70,16 @@ const CHUNK_DIRS = 64
 /**
  * How long a worker is kept idle after a scan for the next one. Long enough for scans in a
  * row (a watcher, a build step, the drop-ins called per folder); short enough that a process
- * that scanned once does not keep ~10 MiB a worker for long.
+ * that scanned once does not keep what a worker holds for long: ~30 MiB after many scans
+ * (measured: RSS fell from 133 to 71 MiB when two ended).
  */
 const IDLE_MS = 5000
+
+/**
+ * Idle workers kept at most, whatever the core count: 8 x ~30 MiB. On a machine with more
+ * cores a later scan starts the rest, in parallel (~20-45 ms, as a first scan does).
+ */
+const KEEP_MAX = 8
 
 function envInt(name: string, fallback: number, min: number): number {
   const v = process.env[name]
@@ -96,6 +104,8 @@ const pool = {
   handedOver: 0,
   timer: undefined as NodeJS.Timeout | undefined,
   nextId: 0,
+  /** Workers that exited: never kept, and a scan holding one fails rather than wait on it. */
+  exited: new WeakSet<Worker>(),
 
   /** `count` workers for a scan: idle ones first, then new ones. */
   take(count: number): Worker[] {
@@ -106,7 +116,10 @@ const pool = {
       const w = new Worker(file, { workerData: this.nextId++ })
       // An idle worker that fails (it should not) leaves the pool; a scan's own listeners
       // answer for one that fails while it walks.
-      w.on('error', () => undefined).on('exit', () => this.drop(w))
+      w.on('error', () => undefined).on('exit', () => {
+        this.exited.add(w)
+        this.drop(w)
+      })
       workers.push(w)
       this.started++
     }
@@ -116,11 +129,13 @@ const pool = {
 
   /**
    * Workers of a scan that ended whole, listening for nothing, kept for the next: as many as
-   * the default scan takes (one per core), so a scan with `threads: 64` leaves no 64 isolates
-   * idle; the others end.
+   * the default scan takes (one per core), at most KEEP_MAX, so a scan with `threads: 64`
+   * leaves no 64 isolates idle; the others end.
    */
-  keep(workers: Worker[]): void {
-    const room = Math.max(0, settings.defaultWorkers - this.idle.length)
+  keep(all: Worker[]): void {
+    // One may have exited while its scan held it between two roots, listening for nothing.
+    const workers = all.filter((w) => !this.exited.has(w))
+    const room = Math.max(0, Math.min(settings.defaultWorkers, KEEP_MAX) - this.idle.length)
     for (const w of workers.slice(room)) void w.terminate().catch(() => undefined)
     for (const w of workers.slice(0, room)) w.unref()
     this.idle.push(...workers.slice(0, room))
@@ -275,6 +290,10 @@ export class ParallelWalk {
   /** Workers walk what is left of a root; resolves when all are idle with nothing queued. */
   private onWorkers(walk: RootWalk, stack: DirWork[]): Promise<void> {
     const workers = this.start()
+    // A worker that exited while this scan held it between two roots (its 'exit' came while
+    // no root listened) would never answer its chunk: the scan fails, as if it had exited
+    // while walking.
+    if (workers.some((w) => pool.exited.has(w))) return Promise.reject(new Error('dirsize: a walker thread exited'))
     pool.handedOver++
     const rootDev = walk.dev
     const size = Math.max(1, Math.min(settings.chunkDirs, Math.ceil(stack.length / workers.length)))
