@@ -368,6 +368,21 @@ testIf(unix)('filters on a saved scan (dirsize -o -e) count what they count on t
   t.deepEqual([a.bytes, a.diskBytes, a.files, a.symlinks, ga], [b.bytes, b.diskBytes, b.files, b.symlinks, gb])
 })
 
+testIf(unix)('filters choose what -o prints, not what it saves: the file holds every entry walked, and -f with the filters gives the filtered figures', async (t) => {
+  const file = path.join(saves, 'saved-under-a-filter.json')
+  const flags = ['--json', '--min-size', '4K', '--type', 'f']
+  const saved = cli([...flags, '-e', '-o', file, filtered])
+  t.is(saved.status, 0, saved.stderr)
+  const whole = withoutTime(await loadScan(file))
+  const { roots: _w, ...live } = withoutTime(await dirsize(filtered))
+  const { roots: _l, ...loaded } = whole
+  t.deepEqual(loaded, live, 'everything walked was saved')
+  const { total: a } = JSON.parse(cli(['-f', file, ...flags]).stdout) as { total: Result }
+  const { total: b } = JSON.parse(cli([...flags, filtered]).stdout) as { total: Result }
+  t.deepEqual([a.bytes, a.diskBytes, a.files, a.dirs], [b.bytes, b.diskBytes, b.files, b.dirs])
+  t.true(b.files < live.files, 'the filter left files out')
+})
+
 testIf(unix)('without the extended fields: owner, group, age and the time filters are refused naming the option and the file; the rest work', async (t) => {
   const file = save(filtered, 'filtered-plain.json', 'dirsize')
   const named = (option: string): RegExp => new RegExp(`^cannot load '${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}': ${option} \\([^)]+\\) needs each entry's \\w+, which this file does not save \\(.*-e`)
