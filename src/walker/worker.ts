@@ -7,7 +7,6 @@
  */
 import { parentPort, workerData } from 'node:worker_threads'
 
-import type { Normalized } from '../options'
 import { TOTAL_KEYS } from '../result'
 
 import { RootWalk, StrictError, toWire, type WalkSetup } from './core'
@@ -22,7 +21,6 @@ let chunks = 0
 /** The scan being walked: its setup, as the chunks read it. */
 interface Scan {
   setup: ScanSetup
-  options: Normalized
   lean: boolean
   flags: Int32Array
   counters: BigInt64Array
@@ -38,8 +36,8 @@ function send(m: FromWorker): void {
 }
 
 function walkChunk(s: Scan, dirs: ToWorker & { type: 'dirs' }): void {
-  const { flags, counters, options } = s
-  const { perEntry, chunkDirs } = s.setup
+  const { flags, counters } = s
+  const { n: options, perEntry, chunkDirs } = s.setup
   const mine = { bytes: 0n, diskBytes: 0n, files: 0n, dirs: 0n, symlinks: 0n, others: 0n, errors: 0 }
   // The shared counters' slots, in the order the root's thread reads them (ParallelWalk.progress).
   const keys = TOTAL_KEYS
@@ -92,7 +90,7 @@ port.on('message', (m: ToWorker) => {
   }
   const setup = m.scan
   const flags = new Int32Array(setup.control)
-  scan = { setup, options: setup.n, lean: timesUnread(setup.n), flags, counters: new BigInt64Array(setup.live), scanWide: { dirsOnce: setup.dirsOnce, watch: new Set(setup.watch) } }
+  scan = { setup, lean: timesUnread(setup.n), flags, counters: new BigInt64Array(setup.live), scanWide: { dirsOnce: setup.dirsOnce, watch: new Set(setup.watch) } }
   // The root's thread walks on until one worker is here to take over (parallel.ts).
   Atomics.add(flags, CONTROL.ready, 1)
 })
