@@ -1,7 +1,7 @@
 // Type-level checks of the public signatures, compiled (never run) under every module
 // resolution the consumer test covers. `true satisfies Same<A, B>` fails to compile unless
 // A and B are the same type; each @ts-expect-error fails the build if its line compiles.
-import { dirsize, dirsizeSync, exportScan, type ExportOptions, type Num, type Options, type Result } from 'dirsize'
+import { dirsize, dirsizeSync, exportScan, type ExportOptions, loadScan, loadScanSync, type LoadOptions, type Num, type Options, type Result } from 'dirsize'
 import getFolderSize from 'dirsize/get-folder-size'
 
 type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false
@@ -39,6 +39,22 @@ export async function exportSignatures(opts: ExportOptions, flag: boolean): Prom
   await exportScan('.', { extended: true })
   // @ts-expect-error ncdu's format holds one tree
   await exportScan(['a', 'b'], { output: 'x.json' })
+}
+
+// A saved scan is typed as a live one.
+export async function loadSignatures(opts: LoadOptions, syncOpts: Omit<LoadOptions, 'signal'>, flag: boolean): Promise<void> {
+  const plain = await loadScan('scan.json')
+  true satisfies Same<typeof plain, Result<number>>
+  const big = await loadScan(['a.json', 'b.json.gz'], { bigint: true })
+  true satisfies Same<typeof big, Result<bigint>>
+  const typed = await loadScan('scan.json', opts)
+  true satisfies Same<typeof typed, Result<number>>
+  const either = await loadScan('scan.json', { bigint: flag })
+  true satisfies Same<typeof either, Result<Num>>
+  const typedSync = loadScanSync('scan.json', syncOpts)
+  true satisfies Same<typeof typedSync, Result<number>>
+  const eitherSync = loadScanSync('scan.json', { bigint: flag })
+  true satisfies Same<typeof eitherSync, Result<Num>>
 }
 
 export function syncSignatures(opts: Options, flag: boolean): void {

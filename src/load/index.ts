@@ -44,10 +44,13 @@ export interface LoadError extends Error {
  * Saved scans as one Result: one root per file, in order, hard links shared between them
  * counted once (by device and inode), as a live scan of several roots. A file that cannot be
  * read to its end rejects (a `LoadError` naming it and the position): never a partial result.
+ * Typed as `dirsize`: a value typed `LoadOptions` gives number, a `bigint` that is a plain
+ * `boolean` number | bigint.
  */
 export function loadScan(files: PathArg | readonly PathArg[], options: LoadOptions & { bigint: true }): Promise<Result<bigint>>
 export function loadScan(files: PathArg | readonly PathArg[], options?: LoadOptions & { bigint?: false }): Promise<Result<number>>
-export function loadScan(files: PathArg | readonly PathArg[], options?: LoadOptions): Promise<Result<Num>>
+export function loadScan(files: PathArg | readonly PathArg[], options: LoadOptions & { bigint: boolean }): Promise<Result<Num>>
+export function loadScan(files: PathArg | readonly PathArg[], options?: LoadOptions): Promise<Result<number>>
 export async function loadScan(files: PathArg | readonly PathArg[], options?: LoadOptions): Promise<Result<Num>> {
   return (await loadListed(normalizeLoad(files, options))).result
 }
@@ -93,7 +96,8 @@ export async function loadListed(n: Normalized, listDepth?: number): Promise<{ r
 /** The same, blocking the calling thread. */
 export function loadScanSync(files: PathArg | readonly PathArg[], options: Omit<LoadOptions, 'signal'> & { bigint: true }): Result<bigint>
 export function loadScanSync(files: PathArg | readonly PathArg[], options?: Omit<LoadOptions, 'signal'> & { bigint?: false }): Result<number>
-export function loadScanSync(files: PathArg | readonly PathArg[], options?: Omit<LoadOptions, 'signal'>): Result<Num>
+export function loadScanSync(files: PathArg | readonly PathArg[], options: Omit<LoadOptions, 'signal'> & { bigint: boolean }): Result<Num>
+export function loadScanSync(files: PathArg | readonly PathArg[], options?: Omit<LoadOptions, 'signal'>): Result<number>
 export function loadScanSync(files: PathArg | readonly PathArg[], options?: Omit<LoadOptions, 'signal'>): Result<Num> {
   const n = normalizeLoad(files, options)
   if (n.signal !== undefined) throw optionTypeError('signal', 'absent in loadScanSync (it blocks the thread; use loadScan)', n.signal)
